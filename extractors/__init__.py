@@ -1,0 +1,1 @@
+"""extractors stage of claimwatch."""

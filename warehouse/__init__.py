@@ -1,0 +1,25 @@
+"""The DuckDB warehouse: migrations, bulk loaders, views and the reader/writer discipline."""
+
+from warehouse.db import (
+    WarehouseBusy,
+    create_views,
+    migrate,
+    open_db,
+    publish_snapshot,
+    reader,
+    schema_version,
+    snapshot_path,
+    writer,
+)
+
+__all__ = [
+    "WarehouseBusy",
+    "create_views",
+    "migrate",
+    "open_db",
+    "publish_snapshot",
+    "reader",
+    "schema_version",
+    "snapshot_path",
+    "writer",
+]

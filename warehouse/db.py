@@ -1,0 +1,160 @@
+"""DuckDB access: the one module that knows where the warehouse lives and how to open it.
+
+Writers hold DuckDB's file lock only for short load transactions (`writer()`), wait for the lock instead of
+failing when another writer has it, and publish a read-only snapshot after each load so that readers
+(`reader()`, `claimwatch sql`, the duckdb CLI) never touch the file a flow is writing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import random
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+VIEWS_DIR = PACKAGE_DIR / "views"
+
+# How long a writer waits for another writer's lock before giving up. A pipeline run holds the lock for
+# seconds at a time, so ten minutes covers a long backlog load without hanging forever on a stuck process.
+LOCK_WAIT_SECONDS = float(os.environ.get("CLAIMWATCH_LOCK_WAIT", "600"))
+
+
+class WarehouseBusy(RuntimeError):
+    """Raised when the warehouse lock could not be taken within the wait limit."""
+
+
+def snapshot_path(db_path: str | Path) -> Path:
+    """Return the path of the read-only snapshot published next to a warehouse file."""
+    p = Path(db_path)
+    return p.with_name(p.stem + ".snapshot" + (p.suffix or ".duckdb"))
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "resource temporarily unavailable" in text or "conflicting" in text
+
+
+def open_db(path: str | Path, *, read_only: bool = False, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB file, retrying with jittered backoff while another process holds its lock."""
+    target = str(path)
+    if target != ":memory:" and not read_only:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(target, read_only=read_only)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                if _is_lock_error(exc):
+                    raise WarehouseBusy(f"warehouse {target} is locked by another process: {exc}") from exc
+                raise
+            time.sleep(delay + random.uniform(0, delay))
+            delay = min(delay * 2, 1.0)
+
+
+def _migration_files() -> list[Path]:
+    return sorted(p for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql"))
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply pending numbered migrations, record each one, and (re)create the views; return what was applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    rows = con.execute("SELECT version FROM schema_migrations").fetchall()
+    done = {int(r[0]) for r in rows}
+    applied: list[str] = []
+    for path in _migration_files():
+        version = int(path.name[:4])
+        if version in done:
+            continue
+        sql = path.read_text(encoding="utf-8")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?, ?)",
+                [version, path.name, hashlib.sha256(sql.encode()).hexdigest(), datetime.now(UTC).replace(tzinfo=None)],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(path.name)
+        log.info("applied migration %s", path.name)
+    create_views(con)
+    return applied
+
+
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Create or replace every view in views/*.sql (in file-name order, so later views may use earlier ones)."""
+    for path in sorted(VIEWS_DIR.glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Return the highest applied migration number (0 for an empty database)."""
+    try:
+        # fetchall, not fetchone: DuckDB 2 treats a half-read result as still open and refuses register().
+        value = con.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
+    except duckdb.CatalogException:
+        return 0
+    return int(value) if value is not None else 0
+
+
+def publish_snapshot(db_path: str | Path) -> Path | None:
+    """Copy a closed warehouse file to its snapshot path atomically (readers keep the old inode meanwhile)."""
+    src = Path(db_path)
+    if str(db_path) == ":memory:" or not src.exists():
+        return None
+    dst = snapshot_path(src)
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+    shutil.copyfile(src, tmp)
+    os.replace(tmp, dst)
+    return dst
+
+
+@contextmanager
+def writer(db_path: str | Path, *, snapshot: bool = True, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse for a short write: migrate, yield, close, then publish the read snapshot."""
+    con = open_db(db_path, wait=wait)
+    try:
+        migrate(con)
+        yield con
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    if snapshot:
+        publish_snapshot(db_path)
+
+
+@contextmanager
+def reader(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a consistent read-only view of the warehouse without ever blocking a writer.
+
+    Reads the snapshot published after the last load; falls back to the main file (read-only) when no
+    snapshot exists yet and no writer holds it.
+    """
+    snap = snapshot_path(db_path)
+    target = snap if snap.exists() else Path(db_path)
+    if not target.exists():
+        raise FileNotFoundError(f"no warehouse at {db_path}: run `claimwatch run` or `claimwatch demo` first")
+    con = duckdb.connect(str(target), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
