@@ -3,23 +3,27 @@
 from warehouse.db import (
     WarehouseBusy,
     create_views,
+    lock_path,
     migrate,
     open_db,
     publish_snapshot,
     reader,
     schema_version,
     snapshot_path,
+    write_lock,
     writer,
 )
 
 __all__ = [
     "WarehouseBusy",
     "create_views",
+    "lock_path",
     "migrate",
     "open_db",
     "publish_snapshot",
     "reader",
     "schema_version",
     "snapshot_path",
+    "write_lock",
     "writer",
 ]

@@ -7,6 +7,7 @@ failing when another writer has it, and publish a read-only snapshot after each 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -128,18 +129,55 @@ def publish_snapshot(db_path: str | Path) -> Path | None:
     return dst
 
 
+def lock_path(db_path: str | Path) -> Path:
+    """Return the path of the advisory lock file that serializes writers of a warehouse."""
+    p = Path(db_path)
+    return p.with_name(p.name + ".lock")
+
+
+@contextmanager
+def write_lock(db_path: str | Path, *, wait: float | None = None) -> Iterator[None]:
+    """Hold the warehouse's writer lock (an flock on a side file), waiting for another writer to finish.
+
+    The flock covers the whole write, snapshot copy included, so a snapshot is never copied mid-write.
+    The OS drops it when a process dies, so a killed run never leaves a stale lock behind.
+    """
+    if str(db_path) == ":memory:":
+        yield
+        return
+    path = lock_path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
+    with open(path, "a+") as fh:
+        delay = 0.02
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError as exc:
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusy(f"warehouse {db_path} is busy: another writer held it too long") from exc
+                time.sleep(delay + random.uniform(0, delay))
+                delay = min(delay * 2, 0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 @contextmanager
 def writer(db_path: str | Path, *, snapshot: bool = True, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse for a short write: migrate, yield, close, then publish the read snapshot."""
-    con = open_db(db_path, wait=wait)
-    try:
-        migrate(con)
-        yield con
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    if snapshot:
-        publish_snapshot(db_path)
+    """Open the warehouse for a short write: lock, migrate, yield, close, publish the read snapshot, unlock."""
+    with write_lock(db_path, wait=wait):
+        con = open_db(db_path, wait=wait)
+        try:
+            migrate(con)
+            yield con
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        if snapshot:
+            publish_snapshot(db_path)
 
 
 @contextmanager
@@ -158,3 +196,16 @@ def reader(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+def read_only_query(db_path: str | Path, query: str, params: list[object] | None = None) -> tuple[list[str], list[tuple[object, ...]]]:
+    """Run one query against the read snapshot with writes and file access disabled; return (columns, rows)."""
+    with reader(db_path) as con:
+        # A read-only connection already refuses writes to the warehouse; closing external access also stops
+        # COPY ... TO, ATTACH and file readers, so `claimwatch sql` cannot be used to write anywhere.
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        result = con.execute(query, params or [])
+        columns = [d[0] for d in (result.description or [])]
+        rows = result.fetchall() if result.description else []
+    return columns, rows

@@ -59,9 +59,12 @@ def insert(
     *,
     mode: str = "ignore",
     extra: dict[str, Any] | None = None,
+    key: Sequence[str] | None = None,
 ) -> int:
     """Bulk-insert rows into a table with mode 'ignore' (keep existing keys), 'replace' or 'append'.
 
+    With `key`, rows repeating a key inside the batch are collapsed first (the last one wins), because
+    DuckDB resolves a conflict only against rows already stored, not between rows of one statement.
     Returns the number of rows the table gained (for 'replace', the number of rows written).
     """
     if isinstance(rows, pa.Table):
@@ -76,6 +79,8 @@ def insert(
             if extra:
                 d.update(extra)
             dicts.append({c: d.get(c) for c in cols if c in d or (extra and c in extra)})
+        if key:
+            dicts = list({tuple(d.get(k) for k in key): d for d in dicts}.values())
         batch = to_arrow(dicts)
     if batch.num_rows == 0:
         return 0
@@ -97,7 +102,7 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 def load_raw_items(con: duckdb.DuckDBPyConnection, items: Sequence[RawItem]) -> int:
     """Append raw items that are new (by url + body hash); returns how many were new."""
-    return insert(con, "raw_items", items, mode="ignore")
+    return insert(con, "raw_items", items, mode="ignore", key=("item_id",))
 
 
 def load_fetch_log(con: duckdb.DuckDBPyConnection, entries: Sequence[FetchLog]) -> int:
@@ -108,7 +113,7 @@ def load_fetch_log(con: duckdb.DuckDBPyConnection, entries: Sequence[FetchLog]) 
 def load_documents(con: duckdb.DuckDBPyConnection, docs: Sequence[Document]) -> int:
     """Insert documents not seen before (by canonical-URL id); returns how many were new."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    return insert(con, "documents", docs, mode="ignore", extra={"parsed_at": now})
+    return insert(con, "documents", docs, mode="ignore", extra={"parsed_at": now}, key=("doc_id",))
 
 
 def replace_extractions(
@@ -141,9 +146,9 @@ def replace_extractions(
         con.execute("DELETE FROM mentions WHERE doc_id IN (SELECT doc_id FROM _doc_ids)")
         con.execute("DELETE FROM claims WHERE doc_id IN (SELECT doc_id FROM _doc_ids)")
         con.unregister("_doc_ids")
-        n_m = insert(con, "mentions", mentions, mode="ignore")
-        n_c = insert(con, "claims", claims, mode="ignore")
-        insert(con, "extractions", marks, mode="replace")
+        n_m = insert(con, "mentions", mentions, mode="ignore", key=("mention_id",))
+        n_c = insert(con, "claims", claims, mode="ignore", key=("claim_id",))
+        insert(con, "extractions", marks, mode="replace", key=("doc_id",))
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -154,7 +159,7 @@ def replace_extractions(
 def set_cursor(con: duckdb.DuckDBPyConnection, source: str, cursor: str | None) -> None:
     """Store the incremental position of a source."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    insert(con, "cursors", [{"source": source, "cursor": cursor, "updated_at": now}], mode="replace")
+    insert(con, "cursors", [{"source": source, "cursor": cursor, "updated_at": now}], mode="replace", key=("source",))
 
 
 def get_cursors(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:

@@ -1,0 +1,223 @@
+"""Prefect flows: wiring only. Business logic lives in claimwatch.stages, extractors/ and warehouse/.
+
+Flows: `ingest`, `extract`, `sync-releases`, `resolve`, and `pipeline` (all of them in order).
+- Retries only on network tasks, with explicit backoff delays.
+- Warehouse writes are serialized by the warehouse's writer lock (warehouse.db.write_lock): a second run
+  waits for the first to finish its short load instead of failing.
+- Each run publishes a markdown artifact (counts per stage, fetch errors, new claims with evidence).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NONE as NO_CACHE
+from prefect.exceptions import MissingContextError
+from prefect.futures import wait
+
+from claimwatch import stages
+from claimwatch.settings import Settings, load_settings
+
+DEFAULT_SOURCES = "sources.toml"
+DEFAULT_DB = "data/claims.duckdb"
+
+
+def _logger() -> Any:
+    """The run logger inside a flow or task run; the module logger when a task is called through .fn()."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger(__name__)
+
+
+def _settings(db: str | None, sources: str | None = None) -> Settings:
+    return load_settings().with_overrides(db=Path(db) if db else None, sources=Path(sources) if sources else None)
+
+
+# --------------------------------------------------------------------------------------------- tasks
+
+
+@task(name="fetch-sources", retries=2, retry_delay_seconds=[10, 60], cache_policy=NO_CACHE)
+def fetch_sources(sources_file: str, db: str, run_id: str, limit: int | None = None) -> Any:
+    """Fetch all enabled sources (network); a failing source is recorded, never raised."""
+    from sources.config import load_sources
+
+    settings = _settings(db, sources_file)
+    if limit:
+        settings = settings.with_overrides(max_items_per_source=limit)
+    srcs = [s for s in load_sources(sources_file) if s.enabled]
+    _logger().info("fetching %d sources from %s", len(srcs), sources_file)
+    return stages.ingest_stage(srcs, db, settings, run_id)
+
+
+@task(name="load-raw", cache_policy=NO_CACHE)
+def load_raw(db: str, result: Any) -> dict[str, int]:
+    """Store raw items, fetch log, validators and cursors."""
+    return stages.load_ingest(db, result)
+
+
+@task(name="parse", cache_policy=NO_CACHE)
+def parse(db: str, limit: int | None = None) -> dict[str, int]:
+    """Parse new raw items into documents."""
+    return stages.parse_stage(db, limit)
+
+
+@task(name="pending-documents", cache_policy=NO_CACHE)
+def pending(db: str, limit: int | None, force: bool, since: date | None) -> list[stages.DocText]:
+    """List documents whose extraction is missing or stale."""
+    from extractors.claims import EXTRACTOR_VERSION
+
+    docs = stages.pending_documents(db, EXTRACTOR_VERSION, limit, force)
+    if since is not None:
+        docs = [d for d in docs if d.published is None or d.published >= since]
+    return docs
+
+
+@task(name="extract-batch", cache_policy=NO_CACHE)
+def extract_batch(batch: list[stages.DocText]) -> tuple[list[Any], list[Any]]:
+    """Extract mentions and claims from one batch of documents (pure CPU work, no I/O)."""
+    return stages.extract_batch(batch)
+
+
+@task(name="load-extractions", cache_policy=NO_CACHE)
+def load_extractions(db: str, doc_ids: list[str], mentions: list[Any], claims: list[Any]) -> dict[str, int]:
+    """Swap in the new mentions and claims of the extracted documents."""
+    from extractors.claims import EXTRACTOR_VERSION
+
+    return stages.load_extractions(db, doc_ids, EXTRACTOR_VERSION, mentions, claims)
+
+
+# --------------------------------------------------------------------------------------------- flows
+
+
+@flow(name="extract-batches")
+def extract_batches(batches: list[list[stages.DocText]]) -> tuple[list[Any], list[Any]]:
+    """Fan the batches out over the flow's task runner (threads by default, Dask when configured)."""
+    futures = [extract_batch.submit(b) for b in batches]
+    wait(futures)
+    mentions: list[Any] = []
+    claims: list[Any] = []
+    for fut in futures:
+        m, c = fut.result()
+        mentions.extend(m)
+        claims.extend(c)
+    return mentions, claims
+
+
+def _task_runner(settings: Settings) -> Any:
+    if settings.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if settings.dask_address:
+            return DaskTaskRunner(address=settings.dask_address)
+        return DaskTaskRunner(
+            cluster_kwargs={"n_workers": settings.dask_workers, "threads_per_worker": 1, "processes": True,
+                            "dashboard_address": None}
+        )
+    return None
+
+
+@flow(name="ingest")
+def ingest_flow(
+    sources: str = DEFAULT_SOURCES, db: str = DEFAULT_DB, limit: int | None = None, extract: bool = True
+) -> dict[str, Any]:
+    """Fetch every enabled source, parse new items into documents, and (by default) extract their claims."""
+    run_id = stages.new_run_id()
+    started = stages.utcnow()
+    result = fetch_sources(sources, db, run_id, limit)
+    counts: dict[str, Any] = {"fetch": load_raw(db, result)}
+    counts["failed_sources"] = sorted({f.source for f in result.fetches if not f.ok})
+    counts["parse"] = parse(db)
+    if extract:
+        counts["extract"] = extract_flow(db=db)
+    stages.record_run(db, run_id, "ingest", started, "completed", counts)
+    _publish(db, run_id, started, counts)
+    return counts
+
+
+@flow(name="extract")
+def extract_flow(
+    db: str = DEFAULT_DB, limit: int | None = None, force: bool = False, since: date | None = None
+) -> dict[str, Any]:
+    """Extract claims from stored documents that are new or were extracted by an older extractor version."""
+    settings = _settings(db)
+    docs = pending(db, limit, force, since)
+    if not docs:
+        _logger().info("nothing to extract: every document is current")
+        return {"documents_extracted": 0, "mentions": 0, "claims": 0, "claims_delta": 0}
+    batches = stages.batched(docs, settings.extract_batch_size)
+    runner = _task_runner(settings)
+    sub = extract_batches.with_options(task_runner=runner) if runner is not None else extract_batches
+    mentions, claims = sub(batches)
+    return load_extractions(db, [d.doc_id for d in docs], mentions, claims)
+
+
+@flow(name="sync-releases")
+def sync_releases_flow(db: str = DEFAULT_DB, url: str | None = None, hf_url: str | None = None) -> dict[str, Any]:
+    """Load release facts and capability scores (seed file, Epoch AI CSV, Hugging Face Hub)."""
+    counts = sync_task(db, url, hf_url)
+    _logger().info("releases sync: %s", counts)
+    return counts
+
+
+@task(name="sync-releases", retries=2, retry_delay_seconds=[10, 60], cache_policy=NO_CACHE)
+def sync_task(db: str, url: str | None, hf_url: str | None) -> dict[str, Any]:
+    """Fetch and store releases and scores (network when URLs are given)."""
+    return stages.sync_releases_stage(db, eci_url=url, hf_url=hf_url)
+
+
+@flow(name="resolve")
+def resolve_flow(db: str = DEFAULT_DB, as_of: date | None = None) -> dict[str, Any]:
+    """Compare stored claims with what happened, as of a date (today by default), keeping history."""
+    counts = resolve_task(db, as_of or datetime.now(UTC).date())
+    _logger().info("resolve: %s", counts)
+    return counts
+
+
+@task(name="resolve", cache_policy=NO_CACHE)
+def resolve_task(db: str, as_of: date) -> dict[str, Any]:
+    """Recompute outcomes of every claim as of a date."""
+    return stages.resolve_stage(db, as_of)
+
+
+@flow(name="pipeline")
+def pipeline(
+    sources: str = DEFAULT_SOURCES,
+    db: str = DEFAULT_DB,
+    since: date | None = None,
+    limit: int | None = None,
+    sync: bool = True,
+    resolve: bool = True,
+) -> dict[str, Any]:
+    """Run ingest → parse → extract → load, then sync releases and resolve claims."""
+    run_id = stages.new_run_id()
+    started = stages.utcnow()
+    log = _logger()
+    result = fetch_sources(sources, db, run_id, limit)
+    counts: dict[str, Any] = {"fetch": load_raw(db, result)}
+    counts["failed_sources"] = sorted({f.source for f in result.fetches if not f.ok})
+    counts["parse"] = parse(db)
+    counts["extract"] = extract_flow(db=db, since=since)
+    if sync:
+        counts["sync_releases"] = sync_releases_flow(db=db)
+    if resolve:
+        counts["resolve"] = resolve_flow(db=db)
+    stages.record_run(db, run_id, "pipeline", started, "completed", counts)
+    _publish(db, run_id, started, counts)
+    log.info("pipeline run %s finished: %s", run_id, counts)
+    return counts
+
+
+def _publish(db: str, run_id: str, started: datetime, counts: dict[str, Any]) -> None:
+    from claimwatch.artifacts import run_summary_markdown
+
+    create_markdown_artifact(
+        key="claimwatch-run",
+        markdown=run_summary_markdown(db, run_id, started, counts),
+        description=f"claimwatch run {run_id}",
+    )

@@ -1,0 +1,18 @@
+"""Test-wide setup: Prefect gets a private home and no analytics; nothing here talks to the internet."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# Before anything imports prefect: a throwaway PREFECT_HOME per test session, no analytics, no API URL
+# inherited from the developer's shell (tests that need a server start their own on loopback).
+_HOME = tempfile.mkdtemp(prefix="claimwatch-prefect-")
+os.environ["PREFECT_HOME"] = _HOME
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ.pop("PREFECT_API_URL", None)
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("CLAIMWATCH_LOCK_WAIT", "120")
+
+ROOT = Path(__file__).resolve().parents[1]

@@ -1,0 +1,152 @@
+import threading
+import time
+from datetime import UTC, date, datetime
+
+import duckdb
+import pytest
+
+from schemas import Claim, Document, Mention, RawItem
+from warehouse import migrate, reader, schema_version, snapshot_path, writer
+from warehouse.db import MIGRATIONS_DIR, read_only_query
+from warehouse.load import insert, load_documents, load_raw_items, replace_extractions
+
+NOW = datetime(2026, 2, 10, 12, 0, tzinfo=UTC)
+LATEST = max(int(p.name[:4]) for p in MIGRATIONS_DIR.glob("[0-9]*.sql"))
+
+
+def test_fresh_and_existing_database_end_at_latest(tmp_path):
+    path = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(path))
+    applied = migrate(con)
+    assert applied and schema_version(con) == LATEST
+    assert migrate(con) == []  # applying twice is a no-op
+    recorded = con.execute("SELECT count(*) FROM schema_migrations").fetchall()[0][0]
+    assert recorded == len(applied)
+    con.close()
+    con = duckdb.connect(str(path))
+    assert migrate(con) == [] and schema_version(con) == LATEST
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert {"raw_items", "documents", "mentions", "claims", "v_claims", "fetch_log", "cursors"} <= tables
+    con.close()
+
+
+def test_partially_migrated_database_catches_up(tmp_path):
+    path = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+                " sha256 VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
+    first = sorted(MIGRATIONS_DIR.glob("0001_*.sql"))[0]
+    con.execute(first.read_text())
+    con.execute("INSERT INTO schema_migrations VALUES (1, ?, 'x', now())", [first.name])
+    applied = migrate(con)
+    assert first.name not in applied
+    assert schema_version(con) == LATEST
+    con.close()
+
+
+def _doc(url="https://news.example/a", text="Chinese models are five months behind."):
+    return Document(url=url, canonical_url=url, source="feed", title="A", published_at=NOW, text=text)
+
+
+def test_loaders_are_idempotent(tmp_path):
+    db = tmp_path / "w.duckdb"
+    item = RawItem(source="s", source_type="rss", kind="article", url="https://news.example/a", fetched_at=NOW,
+                   body=b"<html>", meta={"k": 1})
+    doc = _doc()
+    claim = Claim(kind="gap", direction="behind", months_low=5, months_high=5, sentence=doc.text, start_char=0,
+                  end_char=len(doc.text), doc_id=doc.doc_id, extractor_version="v1", subject_group={"country": "CN"})
+    mention = Mention(label="GROUP", text="Chinese models", start_char=0, end_char=14, doc_id=doc.doc_id,
+                      extractor_version="v1")
+    for expected_new in (1, 0):
+        with writer(db) as con:
+            assert load_raw_items(con, [item, item]) == expected_new
+            assert load_documents(con, [doc]) == expected_new
+            replace_extractions(con, [doc.doc_id], "v1", [mention], [claim])
+    with reader(db) as con:
+        counts = [con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                  for t in ("raw_items", "documents", "mentions", "claims", "extractions")]
+        assert counts == [1, 1, 1, 1, 1]
+        row = con.execute("SELECT url, title, published_at, months_low, subject_group->>'country' FROM v_claims").fetchall()
+        assert row == [("https://news.example/a", "A", date(2026, 2, 10), 5.0, "CN")]
+
+
+def test_reextraction_replaces_old_version(tmp_path):
+    db = tmp_path / "w.duckdb"
+    doc = _doc()
+    old = Claim(kind="gap", direction="behind", months_low=4, months_high=4, sentence="x", start_char=0, end_char=1,
+                doc_id=doc.doc_id, extractor_version="v1")
+    new = Claim(kind="gap", direction="behind", months_low=5, months_high=5, sentence="x", start_char=0, end_char=1,
+                doc_id=doc.doc_id, extractor_version="v2")
+    with writer(db) as con:
+        load_documents(con, [doc])
+        replace_extractions(con, [doc.doc_id], "v1", [], [old])
+        replace_extractions(con, [doc.doc_id], "v2", [], [new])
+        rows = con.execute("SELECT extractor_version, months_low FROM claims").fetchall()
+        assert rows == [("v2", 5.0)]
+        assert con.execute("SELECT extractor_version FROM extractions").fetchall() == [("v2",)]
+
+
+def test_insert_collapses_duplicate_keys_in_one_batch(tmp_path):
+    with writer(tmp_path / "w.duckdb") as con:
+        rows = [{"source": "a", "cursor": "1"}, {"source": "a", "cursor": "2"}]
+        insert(con, "cursors", rows, mode="replace", key=("source",))
+        assert con.execute("SELECT source, cursor FROM cursors").fetchall() == [("a", "2")]
+
+
+def test_snapshot_serves_readers_while_a_writer_holds_the_file(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with writer(db) as con:
+        load_documents(con, [_doc()])
+    assert snapshot_path(db).exists()
+    started = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with writer(db) as con:
+            load_documents(con, [_doc("https://news.example/b")])
+            started.set()
+            release.wait(10)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    assert started.wait(10)
+    try:
+        # the writer holds the main file; the reader still answers, from the last published snapshot
+        assert read_only_query(db, "SELECT count(*) FROM documents")[1] == [(1,)]
+    finally:
+        release.set()
+        t.join()
+    assert read_only_query(db, "SELECT count(*) FROM documents")[1] == [(2,)]
+
+
+def test_second_writer_waits_instead_of_failing(tmp_path):
+    db = tmp_path / "w.duckdb"
+    order: list[str] = []
+
+    def first() -> None:
+        with writer(db):
+            order.append("first-in")
+            time.sleep(0.5)
+            order.append("first-out")
+
+    t = threading.Thread(target=first)
+    t.start()
+    time.sleep(0.1)
+    with writer(db):
+        order.append("second-in")
+    t.join()
+    assert order == ["first-in", "first-out", "second-in"]
+
+
+@pytest.mark.parametrize("query", [
+    "CREATE TABLE x (a INT)",
+    "DELETE FROM claims",
+    "COPY claims TO '/tmp/claimwatch-should-not-exist.csv'",
+    "ATTACH '/tmp/claimwatch-other.duckdb' AS other",
+])
+def test_read_only_query_refuses_writes(tmp_path, query):
+    db = tmp_path / "w.duckdb"
+    with writer(db):
+        pass
+    with pytest.raises(duckdb.Error):
+        read_only_query(db, query)
