@@ -20,6 +20,7 @@ demo: $(STAMP)
 	$(BIN)/claimwatch demo
 
 test: $(STAMP)
+	bash .ci/install-chromium.sh
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -82,7 +82,7 @@ def pending_raw_items(db: str | Path, limit: int | None = None) -> list[RawItem]
     if limit:
         sql += f" LIMIT {int(limit)}"
     with writer(db, snapshot=False) as con:
-        tbl = con.execute(sql).fetch_arrow_table()
+        tbl = con.sql(sql).to_arrow_table()
     items: list[RawItem] = []
     fields = RawItem.model_fields
     for row in tbl.to_pylist():
@@ -156,7 +156,11 @@ def load_parsed(db: str | Path, outcome: ParseOutcome) -> dict[str, int]:
     with writer(db) as con:
         docs = mark_duplicates(con, outcome.documents)
         dup_ids = {d.doc_id for d in docs if d.duplicate_of}
+        # Several fetched URLs can share one canonical URL (a syndicated copy, a tracking-parameter variant):
+        # the copy served at the canonical URL itself is the one to keep, so it goes last ("last wins").
+        docs.sort(key=lambda d: d.url == d.canonical_url)
         new_docs = load_documents(con, docs)
+        _prefer_canonical_copies(con, [d for d in docs if d.url == d.canonical_url])
         marks = [
             {**m, "status": "duplicate"} if m.get("doc_id") in dup_ids else m for m in outcome.marks
         ]
@@ -167,6 +171,22 @@ def load_parsed(db: str | Path, outcome: ParseOutcome) -> dict[str, int]:
         "parse_skipped": outcome.count("skipped"),
         "duplicates": len(dup_ids),
     }
+
+
+def _prefer_canonical_copies(con: Any, docs: list[Document]) -> None:
+    """Point stored documents first seen through a copy at the URL their canonical link names."""
+    if not docs:
+        return
+    batch = pa.table({"doc_id": [d.doc_id for d in docs], "url": [d.url for d in docs],
+                      "source": [d.source for d in docs], "raw_item_id": [d.raw_item_id for d in docs]})
+    con.register("_canon", batch)
+    try:
+        con.execute(
+            "UPDATE documents SET url = c.url, source = c.source, raw_item_id = c.raw_item_id FROM _canon c "
+            "WHERE documents.doc_id = c.doc_id AND documents.url <> documents.canonical_url"
+        )
+    finally:
+        con.unregister("_canon")
 
 
 def parse_stage(db: str | Path, limit: int | None = None) -> dict[str, int]:

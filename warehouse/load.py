@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,20 +32,79 @@ def _naive_utc(value: Any) -> Any:
     return value
 
 
-def to_arrow(rows: Sequence[BaseModel | dict[str, Any]], columns: Sequence[str] | None = None) -> pa.Table:
-    """Turn records (or dicts) into an Arrow table; JSON columns serialized, datetimes made naive UTC."""
-    dicts: list[dict[str, Any]] = []
-    for row in rows:
-        d = row.model_dump(mode="python") if isinstance(row, BaseModel) else dict(row)
-        if columns is not None:
-            d = {c: d.get(c) for c in columns}
-        for key, value in d.items():
-            if key in JSON_COLUMNS and value is not None and not isinstance(value, str):
-                d[key] = json.dumps(value, default=str, sort_keys=True)
-            else:
-                d[key] = _naive_utc(value)
-        dicts.append(d)
-    return pa.Table.from_pylist(dicts)
+def _json_column(values: list[Any]) -> list[Any]:
+    """Serialize a JSON column; equal flat dicts (most subject groups) are dumped once, not once per row."""
+    cache: dict[Any, str] = {}
+    out: list[Any] = []
+    for v in values:
+        if v is None or isinstance(v, str):
+            out.append(v)
+            continue
+        try:
+            k: Any = tuple(sorted(v.items())) if isinstance(v, dict) else None
+            hash(k)
+        except TypeError:
+            k = None
+        if k is None:
+            out.append(json.dumps(v, default=str, sort_keys=True))
+            continue
+        text = cache.get(k)
+        if text is None:
+            text = cache[k] = json.dumps(v, default=str, sort_keys=True)
+        out.append(text)
+    return out
+
+
+def _getter(rows: Sequence[BaseModel | dict[str, Any]]) -> tuple[Any, set[str]]:
+    first = rows[0]
+    if isinstance(first, BaseModel):
+        return getattr, set(type(first).model_fields)
+    names: set[str] = set()
+    for r in rows:
+        names.update(r)  # type: ignore[arg-type]
+    return (lambda r, c: r.get(c)), names
+
+
+def _column(rows: Sequence[Any], col: str) -> list[Any]:
+    # map() over a C-level getter: about 3x faster than a comprehension calling getattr per row.
+    if isinstance(rows[0], BaseModel):
+        return list(map(attrgetter(col), rows))
+    return [r.get(col) for r in rows]
+
+
+def to_arrow(
+    rows: Sequence[BaseModel | dict[str, Any]],
+    columns: Sequence[str] | None = None,
+    *,
+    extra: dict[str, Any] | None = None,
+    key: Sequence[str] | None = None,
+) -> pa.Table:
+    """Turn records (or dicts) into an Arrow table, column by column (no per-row model_dump).
+
+    JSON columns are serialized, datetimes made naive UTC, `extra` values fill whole columns, and rows
+    repeating a `key` are collapsed (the last one wins).
+    """
+    if not rows:
+        return pa.table({})
+    get, present = _getter(rows)
+    if key:
+        rows = list({tuple(get(r, k) for k in key): r for r in rows}.values())
+    extra = extra or {}
+    wanted = list(columns) if columns is not None else sorted(present | set(extra))
+    data: dict[str, list[Any]] = {}
+    for col in wanted:
+        if col in extra:
+            data[col] = [extra[col]] * len(rows)
+            continue
+        if col not in present:
+            continue
+        values = _column(rows, col)
+        if col in JSON_COLUMNS:
+            values = _json_column(values)
+        elif isinstance(next((v for v in values if v is not None), None), datetime):
+            values = [_naive_utc(v) for v in values]
+        data[col] = values
+    return pa.table(data)
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -72,28 +132,18 @@ def insert(
     else:
         if not rows:
             return 0
-        cols = [c for c in table_columns(con, table)]
-        dicts = []
-        for r in rows:
-            d = r.model_dump(mode="python") if isinstance(r, BaseModel) else dict(r)
-            if extra:
-                d.update(extra)
-            dicts.append({c: d.get(c) for c in cols if c in d or (extra and c in extra)})
-        if key:
-            dicts = list({tuple(d.get(k) for k in key): d for d in dicts}.values())
-        batch = to_arrow(dicts)
+        batch = to_arrow(rows, table_columns(con, table), extra=extra, key=key)
     if batch.num_rows == 0:
         return 0
     verb = {"ignore": "INSERT OR IGNORE", "replace": "INSERT OR REPLACE", "append": "INSERT"}[mode]
-    before = _count(con, table)
+    before = _count(con, table) if mode == "ignore" else 0
     name = f"_batch_{table}"
     con.register(name, batch)
     try:
         con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM {name}")
     finally:
         con.unregister(name)
-    after = _count(con, table)
-    return batch.num_rows if mode == "replace" else after - before
+    return _count(con, table) - before if mode == "ignore" else batch.num_rows
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:

@@ -1,0 +1,111 @@
+"""Benchmark: claim-pipeline tokens/s against spacy.blank("en")'s tokenizer alone, on the same text, same run.
+
+The text is generated news-like prose: mostly ordinary sentences (numbers, dates, company names, no claims)
+with a claim-bearing sentence now and then, the mix the pipeline sees on real feeds. Words are drawn from a
+vocabulary large enough that the tokenizer cache does not make either side look faster than it is.
+
+    python bench/bench_extract.py          # prints a JSON line
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from typing import Any
+
+import spacy
+
+from extractors.claims import extract_many, get_nlp
+
+_SUBJECTS = ["The company", "Analysts", "The startup", "Regulators", "Investors", "The lab", "Researchers",
+             "The ministry", "Its chief executive", "The cloud unit", "Developers", "The research group"]
+_VERBS = ["reported", "announced", "expanded", "reviewed", "hired", "opened", "described", "measured", "released",
+          "funded", "tested", "delayed", "priced", "licensed", "audited", "shipped"]
+_OBJECTS = ["a new data center", "quarterly revenue", "its pricing", "an inference cluster", "the developer program",
+            "a benchmark suite", "a safety review", "new chips", "an office", "a partnership", "the mobile app",
+            "a training run", "the evaluation results", "a policy paper", "the open-source license"]
+_TAILS = ["in {city} on {day}.", "after {n} weeks of talks.", "with {n} engineers.", "for ${n} million.",
+          "at a conference in {city}.", "ahead of the {mon} deadline.", "despite {n} complaints.",
+          "according to a filing on {day}.", "in partnership with {org}.", "as demand grew {n} percent."]
+_CITIES = ["Beijing", "Hangzhou", "Paris", "London", "Seattle", "Shenzhen", "Austin", "Berlin", "Toronto", "Tokyo"]
+_ORGS = ["OpenAI", "Anthropic", "DeepSeek", "Alibaba", "Mistral AI", "Google DeepMind", "Moonshot AI", "Meta"]
+_MONTHS = ["January", "March", "May", "July", "September", "November"]
+_CLAIMS = [
+    "Chinese open-source models are about {n} months behind Claude Sonnet 4.5, according to {org}.",
+    "Open-weight models trail closed frontier models by {n} to {m} months.",
+    "US labs lead Chinese developers by roughly {n} months, said one analyst.",
+    "Open models are expected to reach Opus level by early {y}.",
+    "DeepSeek has caught up with OpenAI's o1 on reasoning benchmarks.",
+    "The gap has narrowed from {m} months in {y} to about {n} months.",
+    "Kimi K2 Thinking is roughly {n} months behind GPT-5 on agentic coding.",
+]
+
+
+def make_corpus(n_docs: int = 400, sents_per_doc: int = 30, claim_rate: float = 0.05, seed: int = 7) -> list[str]:
+    """Generate n_docs news-like documents (paragraphs separated by blank lines)."""
+    rng = random.Random(seed)
+    docs: list[str] = []
+    for _ in range(n_docs):
+        paras: list[str] = []
+        para: list[str] = []
+        for i in range(sents_per_doc):
+            fill = {"n": rng.randint(2, 90), "m": rng.randint(6, 24), "y": rng.randint(2023, 2027),
+                    "city": rng.choice(_CITIES), "day": f"{rng.choice(_MONTHS)} {rng.randint(1, 28)}",
+                    "mon": rng.choice(_MONTHS), "org": rng.choice(_ORGS)}
+            if rng.random() < claim_rate:
+                s = rng.choice(_CLAIMS).format(**fill)
+            else:
+                s = " ".join([rng.choice(_SUBJECTS), rng.choice(_VERBS), rng.choice(_OBJECTS),
+                              rng.choice(_TAILS).format(**fill)])
+                s += f" Code name {rng.randint(10000, 99999)}-x{rng.randint(100, 999)} was used."
+            para.append(s)
+            if i % 4 == 3:
+                paras.append(" ".join(para))
+                para = []
+        if para:
+            paras.append(" ".join(para))
+        docs.append("\n\n".join(paras))
+    return docs
+
+
+def _best_of(fn: Any, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def run(n_docs: int = 400, repeat: int = 3) -> dict[str, Any]:
+    """Measure tokenizer-only and full-pipeline tokens/s on the same corpus; return both and their ratio."""
+    docs = make_corpus(n_docs)
+    tokenizer_nlp = spacy.blank("en")
+    n_tokens = sum(len(d) for d in tokenizer_nlp.tokenizer.pipe(docs))
+    get_nlp()  # build once, outside the timing
+    items = [(d, None, f"bench-{i}") for i, d in enumerate(docs)]
+    extract_many(items[:5])  # warm caches
+    t_tok = _best_of(lambda: list(tokenizer_nlp.tokenizer.pipe(docs)), repeat)
+    n_claims = 0
+
+    def pipeline() -> None:
+        nonlocal n_claims
+        n_claims = sum(len(x.claims) for x in extract_many(items))
+
+    t_pipe = _best_of(pipeline, repeat)
+    tok_tps = n_tokens / t_tok
+    pipe_tps = n_tokens / t_pipe
+    return {
+        "docs": n_docs,
+        "tokens": n_tokens,
+        "claims": n_claims,
+        "tokenizer_tokens_per_s": round(tok_tps),
+        "pipeline_tokens_per_s": round(pipe_tps),
+        "ratio": round(pipe_tps / tok_tps, 3),
+        "goal_ratio": 0.5,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run()))
