@@ -118,8 +118,22 @@ def parse_items(items: Iterable[RawItem], parse: Callable[[RawItem], Document | 
     return out
 
 
+# Texts shorter than this are not compared by hash: boilerplate such as "Page not found" or a one-line
+# post matches across unrelated sites, and marking those as copies would hide real documents.
+MIN_DEDUPE_CHARS = 200
+
+
 def mark_duplicates(con: Any, docs: list[Document]) -> list[Document]:
-    """Point syndicated copies at the earliest original (same content hash, other canonical URL)."""
+    """Point syndicated copies at the earliest original (same content hash, other canonical URL).
+
+    Posts and short texts are never marked: identical short texts are coincidence, not syndication.
+    """
+    candidates = [d for d in docs if d.kind != "post" and len(d.text) >= MIN_DEDUPE_CHARS]
+    others = [d for d in docs if not (d.kind != "post" and len(d.text) >= MIN_DEDUPE_CHARS)]
+    return _mark_duplicates(con, candidates) + others
+
+
+def _mark_duplicates(con: Any, docs: list[Document]) -> list[Document]:
     if not docs:
         return docs
     shas = pa.table({"sha": sorted({d.content_sha256 for d in docs})})
@@ -127,7 +141,7 @@ def mark_duplicates(con: Any, docs: list[Document]) -> list[Document]:
     try:
         rows = con.execute(
             "SELECT content_sha256, doc_id, published_at FROM documents "
-            "WHERE duplicate_of IS NULL AND content_sha256 IN (SELECT sha FROM _shas)"
+            "WHERE duplicate_of IS NULL AND kind <> 'post' AND content_sha256 IN (SELECT sha FROM _shas)"
         ).fetchall()
     finally:
         con.unregister("_shas")
@@ -321,7 +335,7 @@ def run_all(
     srcs = [s for s in load_sources(sources_file) if s.enabled]
     result = ingest_stage(srcs, db, settings, run_id)
     counts: dict[str, Any] = {"run_id": run_id, "fetch": load_ingest(db, result)}
-    counts["failed_sources"] = sorted({f.source for f in result.fetches if not f.ok})
+    counts["failed_sources"] = list(result.failed_sources)
     counts["parse"] = parse_stage(db)
     counts["extract"] = extract_stage(db, settings.extract_batch_size)
     if outcomes:

@@ -131,7 +131,7 @@ def ingest_flow(
     started = stages.utcnow()
     result = fetch_sources(sources, db, run_id, limit)
     counts: dict[str, Any] = {"fetch": load_raw(db, result)}
-    counts["failed_sources"] = sorted({f.source for f in result.fetches if not f.ok})
+    counts["failed_sources"] = list(result.failed_sources)
     counts["parse"] = parse(db)
     if extract:
         counts["extract"] = extract_flow(db=db)
@@ -200,7 +200,7 @@ def pipeline(
     log = _logger()
     result = fetch_sources(sources, db, run_id, limit)
     counts: dict[str, Any] = {"fetch": load_raw(db, result)}
-    counts["failed_sources"] = sorted({f.source for f in result.fetches if not f.ok})
+    counts["failed_sources"] = list(result.failed_sources)
     counts["parse"] = parse(db)
     counts["extract"] = extract_flow(db=db, since=since)
     if sync:

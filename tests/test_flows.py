@@ -33,7 +33,7 @@ def _claims(db: Path) -> list[tuple]:
 
 
 def test_tasks_through_fn(ingested):
-    assert ingested["fetched"]["raw_items_new"] > 0
+    assert ingested["fetched"]["raw_items"] > 0
     assert ingested["parsed"]["documents_new"] >= 10
 
 

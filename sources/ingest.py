@@ -1,0 +1,260 @@
+"""The ingest interface the flows call: every enabled source fetched concurrently in one asyncio loop.
+
+`ingest(sources, state, settings, run_id)` is synchronous (it owns its event loop), never raises for a
+source's failure, and returns an `IngestResult`: the new raw items, one FetchLog row per HTTP attempt, the
+new cursors, the HTTP validators to store, and a per-source error summary. `state_from_db` / `save_result`
+move state and results in and out of the warehouse with the bulk loaders (write dispositions: raw_items
+insert-or-ignore, fetch_log append, http_cache / cursors / robots_cache replace).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import duckdb
+import pyarrow as pa
+
+from claimwatch.settings import Settings
+from schemas import FetchLog, RawItem
+from sources import bluesky, hackernews, mastodon, page, reddit, rss, x
+from sources.base import RetryEntry, SourceRun
+from sources.config import SourceConfig
+from sources.http import CacheEntry, PoliteClient, RobotsEntry
+from warehouse.load import get_cursors, insert
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "CONNECTORS",
+    "CacheEntry",
+    "IngestResult",
+    "IngestState",
+    "RobotsEntry",
+    "ingest",
+    "ingest_async",
+    "ingest_source",
+    "save_result",
+    "state_from_db",
+]
+
+Connector = Callable[[SourceRun, str | None], Awaitable[str | None]]
+
+CONNECTORS: dict[str, Connector] = {
+    "rss": rss.fetch,
+    "page": page.fetch,
+    "hackernews": hackernews.fetch,
+    "mastodon": mastodon.fetch,
+    "bluesky": bluesky.fetch,
+    "reddit": reddit.fetch,
+    "x": x.fetch,
+}
+
+T = TypeVar("T")
+
+
+@dataclass
+class IngestState:
+    """What a run needs to be incremental: HTTP validators, cursors, known raw items and cached robots.txt."""
+
+    http_cache: dict[str, CacheEntry] = field(default_factory=dict)
+    cursors: dict[str, str | None] = field(default_factory=dict)
+    known_item_ids: set[str] = field(default_factory=set)
+    robots: dict[str, RobotsEntry] = field(default_factory=dict)
+    retry: dict[str, list[RetryEntry]] = field(default_factory=dict)
+
+
+# A linked article that failed transiently this many runs in a row is given up on (kept in retry_queue
+# with status 'gave_up', and every attempt stays in fetch_log). Five runs at the default 30-minute schedule
+# cover a two-hour outage of the linked site.
+MAX_RETRY_ATTEMPTS = 5
+
+
+@dataclass
+class IngestResult:
+    """Everything one ingest run produced, ready for `save_result`."""
+
+    items: list[RawItem] = field(default_factory=list)
+    fetches: list[FetchLog] = field(default_factory=list)
+    cursors: dict[str, str | None] = field(default_factory=dict)
+    cache_rows: list[dict[str, Any]] = field(default_factory=list)
+    robots_rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    bodies_downloaded: int = 0
+    retry_rows: list[dict[str, Any]] = field(default_factory=list)
+    retry_done: list[str] = field(default_factory=list)
+
+    @property
+    def failed_sources(self) -> list[str]:
+        """Names of sources that ended with at least one unrecovered failure."""
+        return sorted(name for name, errs in self.errors.items() if errs)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for a run summary: items by kind, attempts, failures, 304s, bodies, failed sources."""
+        kinds: dict[str, int] = {}
+        for item in self.items:
+            kinds[item.kind] = kinds.get(item.kind, 0) + 1
+        return {
+            "items": len(self.items), "items_by_kind": kinds, "attempts": len(self.fetches),
+            "failed_attempts": sum(1 for f in self.fetches if not f.ok),
+            "not_modified": sum(1 for f in self.fetches if f.not_modified),
+            "bodies_downloaded": self.bodies_downloaded, "failed_sources": self.failed_sources,
+            "errors": {k: v for k, v in self.errors.items() if v},
+        }
+
+
+def _run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    # Called from inside a running loop (an async flow): run ours on a worker thread instead of nesting.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+async def _run_one(source: SourceConfig, client: PoliteClient, state: IngestState, settings: Settings) -> SourceRun:
+    run = SourceRun(source=source, client=client, settings=settings, known_item_ids=state.known_item_ids,
+                    retries=list(state.retry.get(source.name, [])))
+    connector = CONNECTORS[source.type]
+    cursor = state.cursors.get(source.name)
+    try:
+        await run.retry_queued()
+        run.cursor = await connector(run, cursor)
+    except Exception as exc:  # a connector bug must cost one source, never the run
+        log.exception("source %s failed", source.name)
+        message = f"{type(exc).__name__}: {exc}"
+        client.refuse(source.url or source.api_base or source.name, source, "internal", message)
+        run.errors.append(message)
+        run.cursor = cursor
+    return run
+
+
+async def ingest_async(
+    sources: Sequence[SourceConfig], state: IngestState, settings: Settings, run_id: str,
+    client: PoliteClient | None = None,
+) -> IngestResult:
+    """Fetch every enabled source concurrently inside the running loop; see `ingest`."""
+    enabled = [s for s in sources if s.enabled]
+    own = client is None
+    client = client or PoliteClient(settings, run_id, cache=state.http_cache, robots=state.robots)
+    try:
+        runs = await asyncio.gather(*(_run_one(s, client, state, settings) for s in enabled))
+    finally:
+        if own:
+            await client.aclose()
+    result = IngestResult(
+        fetches=list(client.fetches), cache_rows=list(client.cache_rows.values()),
+        robots_rows=list(client.robots_rows.values()), bodies_downloaded=client.bodies_downloaded,
+    )
+    seen: set[str] = set()
+    for run in runs:
+        for item in run.items:
+            # An article linked from two sources is fetched once; keep the first copy only.
+            if item.item_id not in seen:
+                seen.add(item.item_id)
+                result.items.append(item)
+        result.errors[run.source.name] = list(run.errors)
+        _queue_updates(run, result, state)
+        if run.cursor != state.cursors.get(run.source.name):
+            result.cursors[run.source.name] = run.cursor
+            state.cursors[run.source.name] = run.cursor
+    state.known_item_ids.update(i.item_id for i in result.items)
+    log.info("ingest %s: %s", run_id, {k: v for k, v in result.summary().items() if k != "errors"})
+    return result
+
+
+def _queue_updates(run: SourceRun, result: IngestResult, state: IngestState) -> None:
+    """Turn a run's linked-article outcomes into retry_queue upserts and deletions (and update `state`)."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    queued = {e.url: e for e in run.retries}
+    for url, (parent, meta, error) in run.failed_links.items():
+        prior = queued.get(url)
+        attempts = (prior.attempts if prior else 0) + 1
+        result.retry_rows.append({
+            "url": url, "source": run.source.name, "parent_url": parent, "meta": meta, "attempts": attempts,
+            "first_failed_at": prior.first_failed_at if prior else now, "last_failed_at": now, "last_error": error,
+            "status": "gave_up" if attempts >= MAX_RETRY_ATTEMPTS else "pending",
+        })
+    done = [u for u in queued if u in run.settled_links and u not in run.failed_links]
+    result.retry_done.extend(done)
+    pending = {r["url"]: r for r in result.retry_rows if r["source"] == run.source.name and r["status"] == "pending"}
+    keep = [e for e in run.retries if e.url not in done and e.url not in pending]
+    keep += [RetryEntry(url=r["url"], parent_url=r["parent_url"], meta=r["meta"], attempts=r["attempts"],
+                        first_failed_at=r["first_failed_at"]) for r in pending.values()]
+    state.retry[run.source.name] = keep
+
+
+def ingest(sources: Sequence[SourceConfig], state: IngestState, settings: Settings, run_id: str) -> IngestResult:
+    """Fetch every enabled source concurrently (one asyncio loop); one failing source never stops the others."""
+    return _run_sync(ingest_async(sources, state, settings, run_id))
+
+
+def ingest_source(source: SourceConfig, state: IngestState, settings: Settings, run_id: str) -> IngestResult:
+    """Fetch a single source (same contract as `ingest`)."""
+    return ingest([source], state, settings, run_id)
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()
+    return bool(rows[0][0])
+
+
+def state_from_db(con: duckdb.DuckDBPyConnection) -> IngestState:
+    """Load validators, cursors, known raw-item ids and cached robots.txt from the warehouse."""
+    state = IngestState()
+    for url, etag, last_modified, sha in con.execute(
+        "SELECT url, etag, last_modified, sha256 FROM http_cache"
+    ).fetchall():
+        state.http_cache[str(url)] = CacheEntry(etag=etag, last_modified=last_modified, sha256=sha)
+    state.cursors = get_cursors(con)
+    state.known_item_ids = {str(r[0]) for r in con.execute("SELECT item_id FROM raw_items").fetchall()}
+    if _table_exists(con, "robots_cache"):
+        for host, body, status, fetched_at in con.execute(
+            "SELECT host, body, status, fetched_at FROM robots_cache"
+        ).fetchall():
+            state.robots[str(host)] = RobotsEntry(body=body or "", status=int(status or 0), fetched_at=fetched_at)
+    if _table_exists(con, "retry_queue"):
+        for url, source, parent, meta, attempts, first in con.execute(
+            "SELECT url, source, parent_url, meta, attempts, first_failed_at FROM retry_queue "
+            "WHERE status = 'pending' ORDER BY url"
+        ).fetchall():
+            state.retry.setdefault(str(source), []).append(
+                RetryEntry(url=str(url), parent_url=parent, meta=json.loads(meta) if meta else {},
+                           attempts=int(attempts), first_failed_at=first))
+    return state
+
+
+def save_result(con: duckdb.DuckDBPyConnection, result: IngestResult) -> dict[str, int]:
+    """Store a run: raw items (insert-or-ignore), fetch log (append), validators, cursors, robots (replace)."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    counts = {
+        "raw_items": insert(con, "raw_items", result.items, mode="ignore"),
+        "fetch_log": insert(con, "fetch_log", result.fetches, mode="append"),
+        "http_cache": insert(con, "http_cache", result.cache_rows, mode="replace"),
+        "cursors": insert(
+            con, "cursors",
+            [{"source": k, "cursor": v, "updated_at": now} for k, v in result.cursors.items()], mode="replace",
+        ),
+        "robots_cache": 0,
+    }
+    if result.robots_rows and _table_exists(con, "robots_cache"):
+        counts["robots_cache"] = insert(con, "robots_cache", result.robots_rows, mode="replace")
+    counts["retry_queued"] = sum(1 for r in result.retry_rows if r["status"] == "pending")
+    counts["retry_gave_up"] = sum(1 for r in result.retry_rows if r["status"] == "gave_up")
+    counts["retry_recovered"] = len(result.retry_done)
+    if _table_exists(con, "retry_queue"):
+        insert(con, "retry_queue", result.retry_rows, mode="replace", key=("url",))
+        if result.retry_done:
+            con.register("_retry_done", pa.table({"url": result.retry_done}))
+            try:
+                con.execute("DELETE FROM retry_queue WHERE url IN (SELECT url FROM _retry_done)")
+            finally:
+                con.unregister("_retry_done")
+    return counts
