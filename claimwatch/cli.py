@@ -34,7 +34,7 @@ app.add_typer(releases_app, name="releases")
 app.add_typer(sources_app, name="sources")
 
 out = Console(soft_wrap=False)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 log = logging.getLogger("claimwatch")
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB warehouse file [default: data/claims.duckdb]")]
