@@ -33,7 +33,8 @@ sources_app = typer.Typer(help="The watch list: list it, or check that each sour
 app.add_typer(releases_app, name="releases")
 app.add_typer(sources_app, name="sources")
 
-out = Console(soft_wrap=False)
+# Piped output gets a fixed, roomy width instead of rich's 80 columns, so tables stay readable in logs.
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
 log = logging.getLogger("claimwatch")
 
@@ -180,24 +181,37 @@ def demo(
         counts = _run_pipeline(str(sources_file), str(db))
     _print_counts(counts, db)
     _show_claims(db)
+    from claimwatch.outcomes_cli import lag_command
+
+    # The measured lag the claims are compared with, from the bundled Epoch AI ECI snapshot (CC BY 4.0).
+    out.print("\n[bold]measured lag (Epoch Capabilities Index, bundled snapshot)[/bold]")
+    out.print(lag_command(db, {"country": "CN"}, {"country": "US"}, "eci", date(2023, 1, 1)))
 
 
 def _show_claims(db: Path) -> None:
     from warehouse import reader
 
     with reader(db) as con:
+        has_outcomes = bool(con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'v_claim_outcomes'").fetchall()[0][0])
+        verdict = "o.verdict" if has_outcomes else "NULL"
+        join = "LEFT JOIN v_claim_outcomes o USING (claim_id)" if has_outcomes else ""
         rows = con.execute(
-            "SELECT source, published_at, kind, direction, months_low, months_high, reference, target, "
-            "deadline_end, sentence FROM v_claims ORDER BY published_at, source, start_char"
+            "SELECT c.source, c.published_at, c.kind, c.direction, c.months_low, c.months_high, c.reference, "
+            f"c.target, c.deadline_end, c.timeframe, {verdict}, c.sentence FROM v_claims c {join} "
+            "ORDER BY c.published_at, c.source, c.start_char"
         ).fetchall()
         total = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
                  for t in ("raw_items", "documents", "mentions", "claims")}
     table = Table(title=f"{len(rows)} claims in {db}", show_lines=True, header_style="bold")
-    for col, width in (("source", 18), ("date", 10), ("claim", 34), ("evidence", 70)):
+    for col, width in (("source", 18), ("date", 10), ("claim", 34), ("outcome", 12), ("evidence", 70)):
         table.add_column(col, max_width=width, overflow="fold")
-    for source, published, kind, direction, lo, hi, reference, target, deadline_end, sentence in rows:
-        table.add_row(str(source), str(published or ""),
-                      claim_summary(kind, direction, lo, hi, reference, target, deadline_end), sentence)
+    for source, published, kind, direction, lo, hi, reference, target, deadline_end, timeframe, outcome, sentence \
+            in rows:
+        summary = claim_summary(kind, direction, lo, hi, reference, target, deadline_end)
+        if kind == "gap" and timeframe == "past":
+            summary += " (past)"
+        table.add_row(str(source), str(published or ""), summary, outcome or "", sentence)
     out.print(table)
     out.print("rows: " + ", ".join(f"{k}={v}" for k, v in total.items()))
     out.print(f'query it: claimwatch sql "select * from v_claims" --db {db}')
