@@ -52,10 +52,9 @@ def run_summary_markdown(db: str | Path, run_id: str, started: datetime, counts:
     if claims:
         lines += ["| kind | direction | months | deadline | evidence | url |", "|---|---|---|---|---|---|"]
         for kind, direction, lo, hi, deadline, sentence, url in claims:
-            months = "" if lo is None and hi is None else f"{lo if lo is not None else ''}–{hi if hi is not None else ''}"
-            lines.append(
-                f"| {kind} | {_cell(direction)} | {months} | {_cell(deadline)} | {_cell(sentence, 240)} | {_cell(url)} |"
-            )
+            months = "" if lo is None and hi is None else f"{_cell(lo)}–{_cell(hi)}"
+            cells = [kind, _cell(direction), months, _cell(deadline), _cell(sentence, 240), _cell(url)]
+            lines.append("| " + " | ".join(cells) + " |")
     else:
         lines.append("none")
     return "\n".join(lines) + "\n"

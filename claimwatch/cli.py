@@ -77,7 +77,9 @@ def _root(
 # ---------------------------------------------------------------------------------------------- output
 
 
-def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None, fmt: str = "table") -> None:
+def print_rows(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None, fmt: str = "table"
+) -> None:
     """Print query results as a rich table, CSV or JSON lines."""
     if fmt == "jsonl":
         for row in rows:

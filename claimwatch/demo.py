@@ -32,7 +32,7 @@ class _Handler(BaseHTTPRequestHandler):
     root: Path
     base: str
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature fixed by http.server
+    def log_message(self, format: str, *args: object) -> None:
         log.debug("demo server: " + format, *args)
 
     def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
@@ -45,11 +45,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def do_HEAD(self) -> None:  # noqa: N802 - http.server naming
+    def do_HEAD(self) -> None:
         """Answer HEAD like GET without a body."""
         self.do_GET()
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:
         """Serve a corpus file, robots.txt, or a synthetic error status."""
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == "/robots.txt":
@@ -83,7 +83,8 @@ class _Handler(BaseHTTPRequestHandler):
             ctype = "application/rss+xml" if "rss" in body[:400].decode("utf-8", "replace") else "application/atom+xml"
         if ctype.startswith("text/") or ctype.endswith("+xml"):
             ctype += "; charset=utf-8"
-        self._send(200, body, ctype, {"ETag": etag, "Last-Modified": CORPUS_MTIME, "Date": email.utils.formatdate(usegmt=True)})
+        headers = {"ETag": etag, "Last-Modified": CORPUS_MTIME, "Date": email.utils.formatdate(usegmt=True)}
+        self._send(200, body, ctype, headers)
 
 
 def _bind(port: int) -> ThreadingHTTPServer | None:
@@ -102,8 +103,8 @@ def serve_corpus(root: Path | None = None, port: int | None = PREFERRED_PORT) ->
         server = _bind(0)
     if server is None:  # pragma: no cover - the OS always has a free port for 0
         raise OSError("no free port on 127.0.0.1")
-    host, bound = server.server_address[:2]
-    base = f"http://{host}:{bound}"
+    bound = int(server.server_address[1])
+    base = f"http://127.0.0.1:{bound}"
     handler = type("CorpusHandler", (_Handler,), {"root": site, "base": base})
     server.RequestHandlerClass = handler
     thread = threading.Thread(target=server.serve_forever, name="demo-server", daemon=True)

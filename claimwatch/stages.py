@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from schemas import Claim, Document, Mention, RawItem
 from warehouse import writer
-from warehouse.load import insert, load_documents, load_raw_items, replace_extractions
+from warehouse.load import insert, load_documents, replace_extractions
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +246,7 @@ def extract_batch(docs: Sequence[DocText]) -> tuple[list[Mention], list[Claim]]:
 
     mentions: list[Mention] = []
     claims: list[Claim] = []
-    for result in extract_many(((d.text, d.published, d.doc_id) for d in docs)):
+    for result in extract_many((d.text, d.published, d.doc_id) for d in docs):
         mentions.extend(result.mentions)
         claims.extend(result.claims)
     return mentions, claims
@@ -270,7 +270,9 @@ def load_extractions(
     return {"documents_extracted": len(ids), "mentions": n_m, "claims": n_c, "claims_delta": after - before}
 
 
-def extract_stage(db: str | Path, batch_size: int = 200, limit: int | None = None, force: bool = False) -> dict[str, int]:
+def extract_stage(
+    db: str | Path, batch_size: int = 200, limit: int | None = None, force: bool = False
+) -> dict[str, int]:
     """Extract every document whose extraction is missing or stale, without any network access."""
     from extractors.claims import EXTRACTOR_VERSION
 

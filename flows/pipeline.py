@@ -22,6 +22,7 @@ from prefect.futures import wait
 
 from claimwatch import stages
 from claimwatch.settings import Settings, load_settings
+from sources.ingest import IngestResult
 
 DEFAULT_SOURCES = "sources.toml"
 DEFAULT_DB = "data/claims.duckdb"
@@ -43,7 +44,7 @@ def _settings(db: str | None, sources: str | None = None) -> Settings:
 
 
 @task(name="fetch-sources", retries=2, retry_delay_seconds=[10, 60], cache_policy=NO_CACHE)
-def fetch_sources(sources_file: str, db: str, run_id: str, limit: int | None = None) -> Any:
+def fetch_sources(sources_file: str, db: str, run_id: str, limit: int | None = None) -> IngestResult:
     """Fetch all enabled sources (network); a failing source is recorded, never raised."""
     from sources.config import load_sources
 
@@ -52,11 +53,12 @@ def fetch_sources(sources_file: str, db: str, run_id: str, limit: int | None = N
         settings = settings.with_overrides(max_items_per_source=limit)
     srcs = [s for s in load_sources(sources_file) if s.enabled]
     _logger().info("fetching %d sources from %s", len(srcs), sources_file)
-    return stages.ingest_stage(srcs, db, settings, run_id)
+    result: IngestResult = stages.ingest_stage(srcs, db, settings, run_id)
+    return result
 
 
 @task(name="load-raw", cache_policy=NO_CACHE)
-def load_raw(db: str, result: Any) -> dict[str, int]:
+def load_raw(db: str, result: IngestResult) -> dict[str, int]:
     """Store raw items, fetch log, validators and cursors."""
     return stages.load_ingest(db, result)
 

@@ -57,10 +57,15 @@ class RawItem(_Record):
     encoding: str | None = None
     sha256: str = ""
     body: bytes = b""
-    parent_url: str | None = Field(default=None, description="the feed entry or post this item was discovered through")
-    meta: dict[str, Any] = Field(default_factory=dict, description="connector-specific fields (post author, feed entry)")
+    parent_url: str | None = Field(
+        default=None, description="the feed entry or post this item was discovered through"
+    )
+    meta: dict[str, Any] = Field(
+        default_factory=dict, description="connector-specific fields (post author, feed entry)"
+    )
 
     def model_post_init(self, __context: Any) -> None:
+        """Fill in derived keys and hashes."""
         if not self.sha256:
             self.sha256 = hashlib.sha256(self.body).hexdigest()
         if not self.item_id:
@@ -108,6 +113,7 @@ class Document(_Record):
     meta: dict[str, Any] = Field(default_factory=dict)
 
     def model_post_init(self, __context: Any) -> None:
+        """Fill in derived keys and hashes."""
         if not self.doc_id:
             self.doc_id = stable_id(self.canonical_url)
         if not self.content_sha256:
@@ -134,6 +140,7 @@ class Mention(_Record):
     attrs: dict[str, Any] = Field(default_factory=dict)
 
     def model_post_init(self, __context: Any) -> None:
+        """Fill in derived keys and hashes."""
         if not self.mention_id:
             self.mention_id = stable_id(self.doc_id, self.extractor_version, self.label, self.start_char, self.end_char)
 
@@ -182,6 +189,7 @@ class Claim(_Record):
     extractor_version: str = ""
 
     def model_post_init(self, __context: Any) -> None:
+        """Fill in derived keys and hashes."""
         if not self.claim_id:
             self.claim_id = stable_id(
                 self.doc_id, self.extractor_version, self.kind, self.start_char, self.end_char,

@@ -19,7 +19,8 @@ COMMANDS = [[], ["run"], ["demo"], ["serve"], ["extract"], ["sql"], ["report"], 
             ["releases"], ["releases", "sync"], ["sources"], ["sources", "list"], ["sources", "check"]]
 
 
-def cli(*args: str, cwd: Path | None = None, timeout: float = 300, env: dict | None = None) -> subprocess.CompletedProcess:
+def cli(*args: str, cwd: Path | None = None, timeout: float = 300,
+        env: dict | None = None) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "PREFECT_LOGGING_LEVEL": "ERROR", **(env or {})}
     return subprocess.run([str(BIN), *args], capture_output=True, text=True, cwd=cwd, timeout=timeout, env=full_env)
 
@@ -117,7 +118,7 @@ def test_sql_answers_while_run_writes(tmp_path):
 
         reader = threading.Thread(target=poll)
         reader.start()
-        out, err = run.communicate(timeout=600)
+        _, err = run.communicate(timeout=600)
         reader.join()
     assert run.returncode == 0, err
     assert answers, "the reader never got to ask"

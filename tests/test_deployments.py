@@ -60,18 +60,19 @@ def prefect_stack(tmp_path_factory):
     logs = tmp / "logs"
     logs.mkdir()
     procs: list[subprocess.Popen] = []
-    with serve_corpus(port=None) as base:
+    with serve_corpus(port=None) as base, open(logs / "server.log", "w") as server_log, \
+            open(logs / "serve.log", "w") as serve_log:
         sources = write_sources(base, tmp / "sources.toml")
         db = tmp / "w.duckdb"
         server = subprocess.Popen(
             [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=open(logs / "server.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
+            env=env, stdout=server_log, stderr=subprocess.STDOUT, start_new_session=True)
         procs.append(server)
         try:
             _wait_http(f"{api}/health", 90)
             serve = subprocess.Popen(
                 [str(BIN / "claimwatch"), "serve", "--sources", str(sources), "--db", str(db)],
-                env=env, cwd=tmp, stdout=open(logs / "serve.log", "w"), stderr=subprocess.STDOUT,
+                env=env, cwd=tmp, stdout=serve_log, stderr=subprocess.STDOUT,
                 start_new_session=True)
             procs.append(serve)
             deadline = time.monotonic() + 120

@@ -36,7 +36,8 @@ def _claim() -> Claim:
               timeframe="future", hedged=True, confidence=0.7, flags=["deadline_before_publication"],
               sentence="s", start_char=0, end_char=1),
         Release(model_id="gpt-5", display_name="GPT-5", organization="openai", country="US",
-                release_date=date(2025, 8, 7), open_weights=False, source_url="https://openai.com/index/introducing-gpt-5/"),
+                release_date=date(2025, 8, 7), open_weights=False,
+                source_url="https://openai.com/index/introducing-gpt-5/"),
         Score(model_id="gpt-5", metric="eci", value=150.0, as_of=date(2025, 12, 19), source_url="https://epoch.ai/"),
         Outcome(claim_id="c", as_of=date(2026, 3, 1), verdict="within", measured_months=5.2, error_months=0.0,
                 evidence=[{"model_id": "gpt-5"}]),
@@ -53,7 +54,8 @@ def test_keys_are_deterministic():
     doc = Document(url="u", canonical_url="http://a/1", source="s", text="Hello  world")
     assert doc.doc_id == stable_id("http://a/1")
     # content hash ignores whitespace and case, so a re-wrapped syndicated copy still matches
-    assert doc.content_sha256 == Document(url="v", canonical_url="http://b", source="s", text="hello world").content_sha256
+    other = Document(url="v", canonical_url="http://b", source="s", text="hello world")
+    assert doc.content_sha256 == other.content_sha256
     item = RawItem(source="s", source_type="rss", kind="feed", url="http://x", fetched_at=NOW, body=b"abc")
     assert item.sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 

@@ -315,7 +315,8 @@ def test_transient_article_failure_is_queued_and_the_feed_still_revalidates(srv:
     state = IngestState()
     first = run([src], settings=fast_settings(retries=0), state=state)
     assert srv.url("/f.rss") in {r["url"] for r in first.cache_rows}  # the feed itself is validated
-    assert [(r["url"], r["attempts"], r["status"]) for r in first.retry_rows] == [(srv.url("/flaky.html"), 1, "pending")]
+    queued = [(r["url"], r["attempts"], r["status"]) for r in first.retry_rows]
+    assert queued == [(srv.url("/flaky.html"), 1, "pending")]
     # still failing: the feed answers 304 (no body) and the queued article alone is retried
     again = run([src], settings=fast_settings(retries=0), state=state)
     assert next(f for f in again.fetches if f.url.endswith("/f.rss")).not_modified

@@ -66,7 +66,8 @@ def test_loaders_are_idempotent(tmp_path):
         counts = [con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
                   for t in ("raw_items", "documents", "mentions", "claims", "extractions")]
         assert counts == [1, 1, 1, 1, 1]
-        row = con.execute("SELECT url, title, published_at, months_low, subject_group->>'country' FROM v_claims").fetchall()
+        row = con.execute(
+            "SELECT url, title, published_at, months_low, subject_group->>'country' FROM v_claims").fetchall()
         assert row == [("https://news.example/a", "A", date(2026, 2, 10), 5.0, "CN")]
 
 

@@ -32,7 +32,7 @@ VIEWS_DIR = PACKAGE_DIR / "views"
 LOCK_WAIT_SECONDS = float(os.environ.get("CLAIMWATCH_LOCK_WAIT", "600"))
 
 
-class WarehouseBusy(RuntimeError):
+class WarehouseBusy(RuntimeError):  # noqa: N818 - reads as a state ("busy"), like TimeoutError's peers
     """Raised when the warehouse lock could not be taken within the wait limit."""
 
 
@@ -166,7 +166,9 @@ def write_lock(db_path: str | Path, *, wait: float | None = None) -> Iterator[No
 
 
 @contextmanager
-def writer(db_path: str | Path, *, snapshot: bool = True, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+def writer(
+    db_path: str | Path, *, snapshot: bool = True, wait: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse for a short write: lock, migrate, yield, close, publish the read snapshot, unlock."""
     with write_lock(db_path, wait=wait):
         con = open_db(db_path, wait=wait)
@@ -198,7 +200,9 @@ def reader(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def read_only_query(db_path: str | Path, query: str, params: list[object] | None = None) -> tuple[list[str], list[tuple[object, ...]]]:
+def read_only_query(
+    db_path: str | Path, query: str, params: list[object] | None = None
+) -> tuple[list[str], list[tuple[object, ...]]]:
     """Run one query against the read snapshot with writes and file access disabled; return (columns, rows)."""
     with reader(db_path) as con:
         # A read-only connection already refuses writes to the warehouse; closing external access also stops

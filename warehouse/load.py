@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from operator import attrgetter
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 import duckdb
