@@ -177,6 +177,9 @@ def demo(
     """Serve the bundled examples/ corpus on 127.0.0.1, run the pipeline on it, and show the stored claims."""
     from claimwatch.demo import serve_corpus, write_sources
 
+    # The corpus server is our own, on loopback: the one-second per-host courtesy interval owed to real
+    # sites would only make the demo slow. An explicit CLAIMWATCH_PER_HOST_INTERVAL still wins.
+    os.environ.setdefault("CLAIMWATCH_PER_HOST_INTERVAL", "0.05")
     with serve_corpus() as base:
         sources_file = write_sources(base, db.parent / "demo-sources.toml")
         out.print(f"serving the example corpus at {base}; sources: {sources_file}")

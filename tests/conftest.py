@@ -16,3 +16,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("CLAIMWATCH_LOCK_WAIT", "120")
 
 ROOT = Path(__file__).resolve().parents[1]
+# Retries keep their count but not their wall-clock wait: tests exercise the retry path, not the patience.
+os.environ.setdefault("CLAIMWATCH_BACKOFF_SECONDS", "0.05")
+# Every test server is on loopback: no politeness interval is owed to ourselves.
+os.environ.setdefault("CLAIMWATCH_PER_HOST_INTERVAL", "0.01")

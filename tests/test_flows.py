@@ -53,7 +53,16 @@ def test_reextraction_without_network(ingested, monkeypatch):
     assert versions == [(ec.EXTRACTOR_VERSION, first["claims"])]
 
 
-def test_extract_flow_fans_out_over_dask(ingested, monkeypatch):
+@pytest.fixture(scope="module")
+def harness():
+    """One Prefect test server for the module (each start costs seconds)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def test_extract_flow_fans_out_over_dask(ingested, harness, monkeypatch):
     """The same extract flow on a local Dask cluster (two worker processes) gives the same claims."""
     import extractors.claims as ec
     from flows.pipeline import extract_flow
@@ -61,24 +70,17 @@ def test_extract_flow_fans_out_over_dask(ingested, monkeypatch):
     monkeypatch.setenv("CLAIMWATCH_TASK_RUNNER", "dask")
     monkeypatch.setenv("CLAIMWATCH_EXTRACT_BATCH_SIZE", "3")
     monkeypatch.setattr(ec, "EXTRACTOR_VERSION", ec.EXTRACTOR_VERSION + "-dask")
-    with _harness():
-        counts = extract_flow(db=str(ingested["db"]), force=True)
+    counts = extract_flow(db=str(ingested["db"]), force=True)
     assert counts["documents_extracted"] >= 10
     assert counts["claims"] > 0
 
 
-def _harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    return prefect_test_harness(server_startup_timeout=120)
-
-
-def test_pipeline_flow_smoke(tmp_path):
+def test_pipeline_flow_smoke(tmp_path, harness):
     """The whole `pipeline` flow on Prefect's local API: completes and stores claims."""
     from flows.pipeline import pipeline
 
     db = tmp_path / "w.duckdb"
-    with serve_corpus(port=None) as base, _harness():
+    with serve_corpus(port=None) as base:
         src = write_sources(base, tmp_path / "sources.toml")
         counts = pipeline(sources=str(src), db=str(db))
     assert counts["extract"]["claims"] > 0
