@@ -11,7 +11,7 @@ import asyncio
 import logging
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +24,7 @@ from sources.http import ARTICLE_TYPES, PoliteClient, Response
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SourceRun", "external_links", "json_or_fail", "secret_from_env_or_prefect", "shape_error"]
+__all__ = ["SourceRun", "external_links", "fetch_api_json", "json_or_fail", "secret_from_env_or_prefect", "shape_error"]
 
 # Hosts whose links are the platform itself (profiles, other posts), not articles worth fetching.
 PLATFORM_HOSTS = (
@@ -188,6 +188,28 @@ def json_or_fail(run: SourceRun, resp: Response) -> Any:
         resp.fail("parse", f"malformed JSON: {exc}")
         run.error(resp)
         return None
+
+
+async def fetch_api_json(
+    run: SourceRun, url: str, *, headers: dict[str, str] | None = None, secrets: Sequence[str] = (),
+    conditional: bool = False,
+) -> tuple[Response, Any]:
+    """GET a documented JSON API (its terms, not robots.txt, govern it); the JSON, or None once recorded.
+
+    None means there is nothing new to read: a 304, a failed fetch, or a malformed body (each already
+    in the fetch log and the run's errors).
+    """
+    resp = await run.client.get(
+        url, source=run.source, conditional=conditional, headers={"accept": "application/json", **(headers or {})},
+        secrets=secrets, check_robots=False,
+    )
+    if resp.not_modified:
+        run.client.remember(resp)
+        return resp, None
+    if not resp.ok:
+        run.error(resp)
+        return resp, None
+    return resp, json_or_fail(run, resp)
 
 
 def shape_error(run: SourceRun, resp: Response, what: str) -> None:

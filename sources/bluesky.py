@@ -22,8 +22,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from extractors.posts import post_links, post_url
-from sources.base import SourceRun, external_links, json_or_fail, shape_error
-from sources.http import Response
+from sources.base import SourceRun, external_links, fetch_api_json, json_or_fail, shape_error
 
 __all__ = ["DEFAULT_AUTH_API", "DEFAULT_PUBLIC_API", "fetch"]
 
@@ -87,16 +86,7 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
             params["since"] = cursor
         url = f"{base}/xrpc/app.bsky.feed.searchPosts?{urlencode(params)}"
         conditional = False
-    resp: Response = await run.client.get(
-        url, source=src, conditional=conditional, headers=headers, secrets=secrets, check_robots=False,
-    )
-    if resp.not_modified:
-        run.client.remember(resp)
-        return cursor
-    if not resp.ok:
-        run.error(resp)
-        return cursor
-    data = json_or_fail(run, resp)
+    resp, data = await fetch_api_json(run, url, headers=headers, secrets=secrets, conditional=conditional)
     if data is None:
         return cursor
     key = "feed" if src.actor else "posts"

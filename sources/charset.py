@@ -74,6 +74,29 @@ def _decodes(body: bytes, encoding: str) -> bool:
     return True
 
 
+def _mostly_utf8(body: bytes) -> bool:
+    """True for UTF-8 text with a few stray single-byte characters (a windows-1252 quote pasted into a UTF-8 page).
+
+    Decoding such a page as windows-1252 would garble every correct UTF-8 character to fix a handful of bad
+    bytes; it is read as UTF-8 instead, the stray bytes decoded as windows-1252 (see `decode_body`).
+    """
+    head = body[:200_000]
+    text = head.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - head.count("\ufffd".encode())
+    valid = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    return valid >= 3 and invalid <= valid
+
+
+def _utf8_with_cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: decode the bytes UTF-8 rejected as windows-1252 (U+FFFD for its five holes)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return exc.object[exc.start : exc.end].decode("cp1252", errors="replace"), exc.end
+
+
+codecs.register_error("claimwatch-cp1252", _utf8_with_cp1252_fallback)
+
+
 def detect_encoding(body: bytes, content_type: str | None = None) -> str:
     """Return the encoding to decode a body with: BOM, header charset, declared charset, then detection."""
     bom = _bom(body)
@@ -82,7 +105,7 @@ def detect_encoding(body: bytes, content_type: str | None = None) -> str:
     for candidate in (header_charset(content_type), declared_charset(body)):
         if candidate and _decodes(body, candidate):
             return candidate
-    if _decodes(body, "utf-8"):
+    if _decodes(body, "utf-8") or _mostly_utf8(body):
         return "utf-8"
     try:
         from charset_normalizer import from_bytes
@@ -105,5 +128,6 @@ def detect_encoding(body: bytes, content_type: str | None = None) -> str:
 def decode_body(body: bytes, content_type: str | None = None, encoding: str | None = None) -> tuple[str, str]:
     """Decode a body to text; returns (text, encoding used). Undecodable bytes become U+FFFD, never an error."""
     enc = encoding if encoding and _decodes(body, encoding) else detect_encoding(body, content_type)
-    text = body.decode(enc, errors="replace")
+    # A mostly-UTF-8 body keeps its stray windows-1252 bytes readable instead of turning them into U+FFFD.
+    text = body.decode(enc, errors="claimwatch-cp1252" if enc == "utf-8" else "replace")
     return text.removeprefix("\ufeff"), enc

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from extractors.posts import post_links, post_url
-from sources.base import SourceRun, external_links, json_or_fail, shape_error
+from sources.base import SourceRun, external_links, fetch_api_json, shape_error
 
 __all__ = ["DEFAULT_API", "fetch"]
 
@@ -28,13 +28,7 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
     if cursor and cursor.isdigit():
         params["numericFilters"] = f"created_at_i>{cursor}"
     url = f"{base}/api/v1/search_by_date?{urlencode(params)}"
-    resp = await run.client.get(
-        url, source=run.source, conditional=False, check_robots=False, headers={"accept": "application/json"},
-    )
-    if not resp.ok:
-        run.error(resp)
-        return cursor
-    data = json_or_fail(run, resp)
+    resp, data = await fetch_api_json(run, url)
     if data is None:
         return cursor
     hits = data.get("hits") if isinstance(data, dict) else None

@@ -325,11 +325,35 @@ def _origin(url: str) -> str:
     return f"{p.scheme}://{p.netloc}".lower()
 
 
-def _redact(text: str, secrets: Sequence[str]) -> str:
+def _redact(text: str, secrets: Iterable[str]) -> str:
     for s in secrets:
         if s and len(s) >= 4:
             text = text.replace(s, "***")
     return text
+
+
+# Every credential a request carried in this process. httpx and httpcore log at DEBUG the response headers a
+# server sent back, and a buggy or hostile API may echo a token there; their records are scrubbed of these.
+_SENT_SECRETS: set[str] = set()
+
+
+class _RedactSecrets(logging.Filter):
+    """Replace any credential sent by this process with *** in the HTTP libraries' own log records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _SENT_SECRETS:
+            text = record.getMessage()
+            clean = _redact(text, tuple(_SENT_SECRETS))
+            if clean != text:
+                record.msg, record.args = clean, None
+        return True
+
+
+_REDACTOR = _RedactSecrets()
+# Logger filters do not apply to records of child loggers, so each logger httpx/httpcore write to gets one.
+for _name in ("httpx", "httpcore", "httpcore.connection", "httpcore.http11", "httpcore.http2", "httpcore.proxy",
+              "httpcore.connection_pool"):
+    logging.getLogger(_name).addFilter(_REDACTOR)
 
 
 def _classify(exc: BaseException) -> str:
@@ -525,6 +549,7 @@ class PoliteClient:
         current = url
         seen = {url}
         hops = 0
+        _SENT_SECRETS.update(x for x in secrets if x and len(x) >= 4)
         hdrs = dict(headers or {})
         entry = self._validators.get(url) if conditional and method == "GET" else None
         while True:

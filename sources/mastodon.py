@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from extractors.posts import post_links, post_url
-from sources.base import SourceRun, external_links, json_or_fail, shape_error
+from sources.base import SourceRun, external_links, fetch_api_json, shape_error
 
 __all__ = ["fetch"]
 
@@ -32,13 +32,7 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
     if cursor:
         params["since_id"] = cursor
     url = f"{base.rstrip('/')}/api/v1/timelines/tag/{quote(run.source.tag or '', safe='')}?{urlencode(params)}"
-    resp = await run.client.get(
-        url, source=run.source, conditional=False, check_robots=False, headers={"accept": "application/json"},
-    )
-    if not resp.ok:
-        run.error(resp)
-        return cursor
-    data = json_or_fail(run, resp)
+    resp, data = await fetch_api_json(run, url)
     if data is None:
         return cursor
     if not isinstance(data, list):

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 
 from extractors.posts import post_links
 from sources.base import SourceRun, external_links
-from sources.rss import feed_or_fail
+from sources.rss import fetch_feed
 
 __all__ = ["DEFAULT_BASE", "feed_url", "fetch"]
 
@@ -49,14 +49,7 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
     """Fetch the feed conditionally; keep new entries as posts and fetch what they link to."""
     src = run.source
     url = feed_url(src.api_base or DEFAULT_BASE, src.subreddit, src.query)
-    resp = await run.client.get(url, source=src)
-    if resp.not_modified:
-        run.client.remember(resp)
-        return cursor
-    if not resp.ok:
-        run.error(resp)
-        return cursor
-    parsed = await feed_or_fail(run, resp)
+    resp, parsed = await fetch_feed(run, url)
     if parsed is None:
         return cursor
     _info, entries = parsed

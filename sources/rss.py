@@ -103,17 +103,22 @@ async def feed_or_fail(run: SourceRun, resp: Response) -> tuple[dict[str, Any], 
         return None
 
 
-async def fetch(run: SourceRun, cursor: str | None) -> str | None:
-    """Fetch the feed; fetch each entry's article; remember its validators (failed links go to the retry queue)."""
-    url = run.source.url or ""
+async def fetch_feed(run: SourceRun, url: str) -> tuple[Response, tuple[dict[str, Any], list[FeedEntry]] | None]:
+    """GET a feed conditionally and parse it; None when unchanged (304) or failed (already recorded)."""
     resp = await run.client.get(url, source=run.source)
     if resp.not_modified:
         run.client.remember(resp)
-        return cursor
+        return resp, None
     if not resp.ok:
         run.error(resp)
-        return cursor
-    parsed = await feed_or_fail(run, resp)
+        return resp, None
+    return resp, await feed_or_fail(run, resp)
+
+
+async def fetch(run: SourceRun, cursor: str | None) -> str | None:
+    """Fetch the feed; fetch each entry's article; remember its validators (failed links go to the retry queue)."""
+    url = run.source.url or ""
+    resp, parsed = await fetch_feed(run, url)
     if parsed is None:
         return cursor
     info, entries = parsed

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from extractors.posts import post_links, post_url
-from sources.base import SourceRun, external_links, json_or_fail, secret_from_env_or_prefect, shape_error
+from sources.base import SourceRun, external_links, fetch_api_json, secret_from_env_or_prefect, shape_error
 
 __all__ = ["DEFAULT_API", "SECRET_BLOCK", "TOKEN_ENV", "fetch"]
 
@@ -50,14 +50,7 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
         resp = run.client.refuse(url, run.source, "auth", f"X search needs a bearer token ({TOKEN_ENV})")
         run.error(resp)
         return cursor
-    headers = {"authorization": f"Bearer {token}", "accept": "application/json"}
-    resp = await run.client.get(
-        url, source=run.source, conditional=False, headers=headers, secrets=[token], check_robots=False,
-    )
-    if not resp.ok:
-        run.error(resp)
-        return cursor
-    data = json_or_fail(run, resp)
+    resp, data = await fetch_api_json(run, url, headers={"authorization": f"Bearer {token}"}, secrets=[token])
     if data is None:
         return cursor
     if not isinstance(data, dict):
