@@ -1,6 +1,4 @@
--- The latest resolution of every claim, with the claim and its document.
--- Self-contained (claims + documents, not v_claims): views are created in file-name order and "2…" sorts
--- before "v_claims.sql".
+-- The latest resolution of every claim, with the claim and its document (everything v_claims has).
 CREATE OR REPLACE VIEW v_claim_outcomes AS
 WITH latest AS (
     SELECT *
@@ -8,32 +6,7 @@ WITH latest AS (
     QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY as_of DESC, computed_at DESC) = 1
 )
 SELECT
-    c.claim_id,
-    c.kind,
-    c.direction,
-    c.months_low,
-    c.months_high,
-    c.approximate,
-    c.subject,
-    c.subject_group,
-    c.reference,
-    c.reference_group,
-    c.models,
-    c.target,
-    c.target_models,
-    c.deadline_start,
-    c.deadline_end,
-    c.timeframe,
-    c.as_of_text,
-    c.hedged,
-    c.confidence,
-    c.attributed_to,
-    c.flags,
-    c.sentence,
-    coalesce(c.published_at, CAST(d.published_at AS DATE)) AS published_at,
-    d.url,
-    d.source,
-    d.outlet,
+    c.*,
     o.as_of,
     o.verdict,
     o.measured_months,
@@ -48,5 +21,4 @@ SELECT
         WHEN o.verdict IN ('overstated', 'understated', 'incorrect') THEN FALSE
     END AS hit
 FROM latest AS o
-JOIN claims AS c USING (claim_id)
-LEFT JOIN documents AS d USING (doc_id);
+JOIN v_claims AS c USING (claim_id);
