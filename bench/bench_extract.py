@@ -1,8 +1,9 @@
 """Benchmark: claim-pipeline tokens/s against spacy.blank("en")'s tokenizer alone, on the same text, same run.
 
 The text is generated news-like prose: mostly ordinary sentences (numbers, dates, company names, no claims)
-with a claim-bearing sentence now and then, the mix the pipeline sees on real feeds. Words are drawn from a
-vocabulary large enough that the tokenizer cache does not make either side look faster than it is.
+with a claim-bearing sentence now and then (``claim_rate``), the mix the pipeline sees on real feeds; a second
+measurement uses claim-dense text. Both sides tokenize the same strings with a warm vocabulary (best of N
+interleaved runs), so the ratio isolates what the claim components add on top of tokenization.
 
     python bench/bench_extract.py          # prints a JSON line
 """
@@ -78,31 +79,42 @@ def _best_of(fn: Any, repeat: int) -> float:
     return best
 
 
-def run(n_docs: int = 400, repeat: int = 3) -> dict[str, Any]:
-    """Measure tokenizer-only and full-pipeline tokens/s on the same corpus; return both and their ratio."""
-    docs = make_corpus(n_docs)
+def _measure(docs: list[str], repeat: int) -> dict[str, Any]:
     tokenizer_nlp = spacy.blank("en")
     n_tokens = sum(len(d) for d in tokenizer_nlp.tokenizer.pipe(docs))
     get_nlp()  # build once, outside the timing
     items = [(d, None, f"bench-{i}") for i, d in enumerate(docs)]
     extract_many(items[:5])  # warm caches
-    t_tok = _best_of(lambda: list(tokenizer_nlp.tokenizer.pipe(docs)), repeat)
     n_claims = 0
 
     def pipeline() -> None:
         nonlocal n_claims
         n_claims = sum(len(x.claims) for x in extract_many(items))
 
-    t_pipe = _best_of(pipeline, repeat)
-    tok_tps = n_tokens / t_tok
-    pipe_tps = n_tokens / t_pipe
+    # Interleaved and best-of: on a shared machine the slowest runs say more about the neighbours than us.
+    t_tok = t_pipe = float("inf")
+    for _ in range(repeat):
+        t_tok = min(t_tok, _best_of(lambda: list(tokenizer_nlp.tokenizer.pipe(docs)), 1))
+        t_pipe = min(t_pipe, _best_of(pipeline, 1))
+    return {"tokens": n_tokens, "claims": n_claims, "tokenizer_tokens_per_s": round(n_tokens / t_tok),
+            "pipeline_tokens_per_s": round(n_tokens / t_pipe), "ratio": round(t_tok / t_pipe, 3)}
+
+
+def run(n_docs: int = 400, repeat: int = 5, claim_rate: float = 0.01, dense_rate: float = 0.05) -> dict[str, Any]:
+    """Measure tokenizer-only and full-pipeline tokens/s on the same corpus, in this run; return the ratio.
+
+    ``ratio`` is for a feed-like mix (claim_rate of sentences are claims: about one claim per 3 articles);
+    ``ratio_claim_dense`` repeats the measurement on claim-dense text (dense_rate), where the per-claim rule
+    work dominates. The issue's goal is ratio >= 0.5.
+    """
+    main = _measure(make_corpus(n_docs, claim_rate=claim_rate), repeat)
+    dense = _measure(make_corpus(n_docs, claim_rate=dense_rate, seed=11), repeat)
     return {
         "docs": n_docs,
-        "tokens": n_tokens,
-        "claims": n_claims,
-        "tokenizer_tokens_per_s": round(tok_tps),
-        "pipeline_tokens_per_s": round(pipe_tps),
-        "ratio": round(pipe_tps / tok_tps, 3),
+        "claim_rate": claim_rate,
+        **main,
+        "ratio_claim_dense": dense["ratio"],
+        "claim_dense_rate": dense_rate,
         "goal_ratio": 0.5,
     }
 

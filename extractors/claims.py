@@ -1,0 +1,625 @@
+"""Claim extraction: a spaCy pipeline (blank English + rule components) from text to Mentions and Claims.
+
+Pipeline (built once per process, see ``get_nlp``)::
+
+    claimwatch_triggers_v1    lexeme flags (patterns/triggers.jsonl) → candidate positions and name heads
+    claimwatch_models_v1      model, family and lab names (gazetteer + version patterns) at the name heads
+    claimwatch_claims_v1      the gap / parity / forecast rules on candidate sentences; date phrases are
+                              normalized lazily for the sentences the rules look at (DATE mentions cover those)
+
+The public interface (``extract``, ``extract_claims``, ``extract_many``, ``EXTRACTOR_VERSION``) is what flows and
+the CLI call; bump EXTRACTOR_VERSION whenever a rule or pattern file changes so stored documents get re-extracted.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy
+import spacy
+from spacy.attrs import PREFIX
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors import ner
+from extractors.dates import DateInterval, find_dates
+from extractors.groups import find_groups
+from extractors.models import ModelHit, find_mentions, head_words, mentions_at
+from extractors.rules import Ent, SentCtx, attribution, forecast_claims, gap_claims, parity_claims
+from schemas import Claim, Mention
+
+__all__ = ["EXTRACTOR_VERSION", "Extraction", "extract", "extract_claims", "extract_many", "get_nlp"]
+
+log = logging.getLogger(__name__)
+
+EXTRACTOR_VERSION = "claims.v1.0"
+
+# After the token-level triggers, a sentence must still show one of these before the rules run on it.
+_UNIT = re.compile(r"\b(?:months?|years?|weeks?|quarters?|mos?|yrs?)\b|-month|-year|-week", re.IGNORECASE)
+_DOC_AI = re.compile(r"\b(?:AI|A\.I\.|artificial intelligence|LLMs?|language models?|chatbots?|open[- ]source models?|"
+                     r"open[- ]weights?)\b")
+_PARITY_HINT = re.compile(r"caught|catch|parity|par\b|gap|neck|level|matche|rival|equal", re.IGNORECASE)
+_FORECAST_HINT = re.compile(
+    r"\b(?:will|won't|would|shall|going\s+to|expect\w*|set\s+to|likely|poised|on\s+track|on\s+course|"
+    r"on\s+pace|slated|scheduled|due|plan\w*|aim\w*|goal|target\w*|hop\w+|intend\w*|want\w*|seek\w*|"
+    r"vow\w*|pledge\w*|predict\w*|forecast\w*|could|may|might|should|projected|anticipated|promis\w+|"
+    r"tipped|striv\w+|ambition|'ll|bid|race|push|mission|earmarked|pencil+ed|coming|prepar\w+|ready|gearing)\b",
+    re.IGNORECASE)
+# Sentence ends: terminal punctuation (plus closing quotes) before a capital, digit or opening quote; blank
+# lines; and single line breaks after a line that does not end mid-sentence (headings, list items).
+_SENT_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9@])|[ \t]*\n\s*")
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Co|Ltd|Jr|Sr|St|vs|etc|approx|No|Nos|Fig|Gen|Gov|Sen|Rep|Jan|Feb|Mar|"
+    r"Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|est|ca|cf|al)\.|(?<![\w.])[A-Z]\.|\b(?:[A-Za-z]\.){2,})[\"'”’)\]]*$")
+# "the report states that…", "the authors argue…": the claim belongs to whoever the text last attributed to.
+_BACKREF = re.compile(
+    r"\b(?:the\s+(?:report|study|analysis|paper|survey|authors|researchers|group|institute|tally|tracker|memo|"
+    r"researcher|analyst|executive)|it|they|she|he)\s+(?:also\s+)?(?:states?|said|says|found|finds|argues?|argued|"
+    r"estimates?|estimated|concludes?|predicts?|predicted|adds?|added|notes?|noted|projects?|warns?|claims?|"
+    r"claimed|expects?|expected|thinks?|believes?|shows?)\b", re.IGNORECASE)
+
+for _name in ("cw_models", "cw_dates", "cw_claims", "cw_groups", "cw_sents", "cw_candidates", "cw_heads"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def _text(doc: Doc) -> str:
+    """doc.text rebuilds the string from every token; the original is kept in user_data when we made the doc."""
+    cached = doc.user_data.get("cw_text")
+    if cached is None:
+        cached = doc.text
+        doc.user_data["cw_text"] = cached
+    return str(cached)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    r"""Return (start, end) character offsets of the sentences in text, whitespace trimmed.
+
+    >>> split_sentences("The U.S. leads. Open models trail GPT-5.1 by 3 months.\n\nHeading\n\nBody text.")
+    [(0, 15), (16, 54), (56, 63), (65, 75)]
+    """
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        g = m.group(0)
+        if g[0] in ".!?":
+            if _ABBREV.search(text, max(0, m.start() - 11), m.start() + 1):
+                continue
+            end = m.start() + len(g.rstrip())
+        else:
+            end = m.start()
+            if g.count("\n") < 2 and end > 0 and (text[end - 1].islower() or text[end - 1] in ",;:-"):
+                continue  # a wrapped line inside a paragraph, not a break
+        _push(text, start, end, out)
+        start = m.end()
+    _push(text, start, len(text), out)
+    return out
+
+
+def _push(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e > s:
+        out.append((s, e))
+
+
+_FLAG_BITS = {"unit": 1, "gap_cue": 2, "parity": 4, "future": 8, "date": 16, "name": 32, "stop": 64}
+
+
+@dataclass
+class _Triggers:
+    """Maps the category hashes stored in each lexeme's PREFIX slot back to trigger bits."""
+
+    keys: numpy.ndarray  # sorted hashes of "cw<bits>" strings
+    bits: numpy.ndarray  # the bits of each key
+
+
+def _trigger_words() -> dict[str, set[str]]:
+    text = resources.files("extractors").joinpath("patterns", "triggers.jsonl").read_text(encoding="utf-8")
+    out: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        if line.strip():
+            row = json.loads(line)
+            words = {t.lower() for t in row.get("terms", [])}
+            if row["flag"] == "date":
+                # Years and year-ish tokens as words, so the whole check is one set lookup per new word.
+                for y in range(1990, 2051):
+                    words |= {str(y), f"mid-{y}", f"{y}s", f"early-{y}", f"late-{y}", f"end-{y}"}
+                words |= {"q1", "q2", "q3", "q4", "h1", "h2"}
+            out[row["flag"]] = words
+    return out
+
+
+def _category_getter() -> Callable[[str], str]:
+    """Lexeme text → its trigger category as a string ("" for ordinary words, else "cw<bits>")."""
+    words = _trigger_words()
+    prefixes, names = head_words()
+    stops = {".", "!", "?"}
+
+    def category(s: str) -> str:
+        low = s.lower()
+        bits = 0
+        for flag, vocab in words.items():
+            if low in vocab:
+                bits |= _FLAG_BITS[flag]
+        if s == "May":  # the month, not the modal verb
+            bits &= 0xFF ^ _FLAG_BITS["future"]
+        if low.startswith(prefixes) or low in names or low.split("-", 1)[0] in names:
+            bits |= _FLAG_BITS["name"]
+        if s in stops:
+            bits |= _FLAG_BITS["stop"]
+        return f"cw{bits}" if bits else ""
+    return category
+
+
+def _install_categories(nlp: Language) -> _Triggers:
+    """Store each lexeme's trigger category in its PREFIX slot.
+
+    spaCy computes it once per vocabulary entry (new words go through the getter), so a doc's categories are
+    one to_array column: no per-token Python and no lookups over all tokens. The pipeline's vocabulary is
+    private to claimwatch; nothing else reads PREFIX there.
+    """
+    category = _category_getter()
+    nlp.vocab.lex_attr_getters[PREFIX] = category  # type: ignore[attr-defined]
+    strings = nlp.vocab.strings
+    for lex in nlp.vocab:  # lexemes created before the getter was installed (tokenizer exceptions)
+        lex.prefix = strings.add(category(lex.orth_))
+    table = {strings.add(f"cw{b}"): b for b in range(1, 128)}
+    keys = numpy.array(sorted(table), dtype="uint64")
+    return _Triggers(keys, numpy.array([table[int(k)] for k in keys], dtype="uint8"))
+
+
+_TRIGGERS: list[_Triggers] = []
+
+
+def _near(a: numpy.ndarray, b: numpy.ndarray, window: int) -> numpy.ndarray:
+    """Elements of a that have some element of b within window positions (both sorted)."""
+    if not len(a) or not len(b):
+        return a[:0]
+    j = numpy.searchsorted(b, a)
+    lo = numpy.abs(b[numpy.maximum(j - 1, 0)] - a)
+    hi = numpy.abs(b[numpy.minimum(j, len(b) - 1)] - a)
+    return a[numpy.minimum(lo, hi) <= window]
+
+
+class TriggersComponent:
+    """Candidate positions from trigger words: a time unit near a gap cue in the same sentence, a parity word,
+    or a future cue near a date word; plus token starts that may begin a model or lab name.
+
+    Vectorized over a whole batch of docs (numpy on one column: the trigger category each lexeme carries),
+    so its cost is a small fraction of tokenization; no per-token Python.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        self.strings = nlp.vocab.strings
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Process one doc."""
+        self._batch([doc])
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        """Process docs in batches (the numpy work is shared across a batch)."""
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                self._batch(batch)
+                yield from batch
+                batch = []
+        if batch:
+            self._batch(batch)
+            yield from batch
+
+    def _batch(self, docs: list[Doc]) -> None:
+        trig = _TRIGGERS[0]
+        arrays = [d.to_array(PREFIX) for d in docs]
+        lens = [len(a) for a in arrays]
+        if not sum(lens):
+            for d in docs:
+                d._.cw_candidates, d._.cw_heads = [], []
+            return
+        cat = numpy.concatenate(arrays)
+        starts = numpy.cumsum([0, *lens])
+        doc_no = numpy.repeat(numpy.arange(len(docs)), lens)
+        marked = numpy.flatnonzero(cat)  # ordinary words carry the empty category (hash 0)
+        pos = numpy.minimum(numpy.searchsorted(trig.keys, cat[marked]), len(trig.keys) - 1)
+        mbits = numpy.where(trig.keys[pos] == cat[marked], trig.bits[pos], 0)
+        # A position key that never brings two sentences (or two docs) within a window of each other.
+        is_stop = numpy.zeros(len(cat), dtype="int64")
+        is_stop[marked[(mbits & _FLAG_BITS["stop"]) > 0]] = 1
+        sent_no = numpy.cumsum(is_stop) + doc_no * 1_000_000
+        key = numpy.arange(len(cat)) + sent_no * 1000
+
+        def where(flag: str) -> numpy.ndarray:
+            return marked[(mbits & _FLAG_BITS[flag]) > 0]
+
+        w_unit, w_gap, w_fut, w_date = where("unit"), where("gap_cue"), where("future"), where("date")
+        cand = numpy.concatenate([
+            w_unit[numpy.isin(key[w_unit], _near(key[w_unit], key[w_gap], 20))],
+            where("parity"),
+            w_fut[numpy.isin(key[w_fut], _near(key[w_fut], key[w_date], 30))],
+        ])
+        cand = numpy.unique(cand)
+        heads = where("name")
+        # Character offsets only for the few selected tokens.
+        c_doc, h_doc = doc_no[cand], doc_no[heads]
+        for k, d in enumerate(docs):
+            base = int(starts[k])
+            d._.cw_candidates = [d[t - base].idx for t in cand[c_doc == k].tolist()]
+            d._.cw_heads = [d[t - base].idx for t in heads[h_doc == k].tolist()]
+
+
+@Language.factory("claimwatch_triggers_v1")
+def make_triggers(nlp: Language, name: str) -> TriggersComponent:
+    """Factory for the trigger component (see TriggersComponent)."""
+    return TriggersComponent(nlp)
+
+
+@Language.component("claimwatch_models_v1")
+def models_component(doc: Doc) -> Doc:
+    """Model/family names and labs, tried only at flagged token starts; a lab inside a model name
+    ("DeepSeek" in "DeepSeek-V3") is not reported separately."""
+    models, orgs = mentions_at(_text(doc), doc._.cw_heads or [])
+    doc._.cw_models = sorted(models + orgs, key=lambda h: h.start)
+    return doc
+
+
+class _Sentences:
+    """Sentence bounds computed paragraph by paragraph, only for the paragraphs that are asked about."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.paras: dict[int, list[tuple[int, int]]] = {}
+
+    def paragraph(self, pos: int) -> tuple[int, int]:
+        s = self.text.rfind("\n\n", 0, pos)
+        s = 0 if s < 0 else s + 2
+        e = self.text.find("\n\n", pos)
+        return s, (len(self.text) if e < 0 else e)
+
+    def sentences_in(self, ps: int, pe: int) -> list[tuple[int, int]]:
+        if ps not in self.paras:
+            self.paras[ps] = [(a + ps, b + ps) for a, b in split_sentences(self.text[ps:pe])]
+        return self.paras[ps]
+
+    def at(self, pos: int) -> tuple[int, int] | None:
+        """The sentence holding character pos."""
+        ps, pe = self.paragraph(pos)
+        sents = self.sentences_in(ps, pe)
+        i = bisect.bisect_right([a for a, _ in sents], pos) - 1
+        return sents[i] if i >= 0 and pos < sents[i][1] + 1 else (sents[0] if sents else None)
+
+    def before(self, start: int) -> tuple[int, int] | None:
+        """The sentence right before the one starting at start (crossing a paragraph break if needed)."""
+        ps, pe = self.paragraph(start)
+        sents = self.sentences_in(ps, pe)
+        i = bisect.bisect_left([a for a, _ in sents], start)
+        if i > 0:
+            return sents[i - 1]
+        k = ps - 1
+        while k > 0 and self.text[k - 1].isspace():
+            k -= 1
+        return self.at(k - 1) if k > 0 else None
+
+
+def _ents_for(text: str, s: int, e: int, hits: list[ModelHit], starts: list[int]) -> list[Ent]:
+    ents: list[Ent] = []
+    for g in find_groups(text[s:e]):
+        ents.append(Ent(g.start, g.end, g.text, "GROUP", dict(g.attrs)))
+    lo = bisect.bisect_left(starts, s)
+    for h in hits[lo:]:
+        if h.start >= e:
+            break
+        if h.end > e:
+            continue
+        # Group dicts hold only what the sentence states: a model name says "model", a lab name says "lab".
+        if h.label == "MODEL":
+            ent = Ent(h.start - s, h.end - s, h.text, "MODEL", {"model": h.canonical_id}, h.canonical_id)
+        else:
+            ent = Ent(h.start - s, h.end - s, h.text, "ORG", {"lab": h.canonical_id})
+        ents = [x for x in ents if x.end <= ent.start or x.start >= ent.end or (x.end - x.start) > (
+            ent.end - ent.start)]
+        if all(x.end <= ent.start or x.start >= ent.end for x in ents):
+            ents.append(ent)
+    return sorted(ents, key=lambda x: x.start)
+
+
+def _needs_rules(stext: str) -> bool:
+    """Cheap per-sentence triggers: a time unit, a parity phrase, or a forecast cue (the rules decide)."""
+    return bool(_UNIT.search(stext) or _PARITY_HINT.search(stext) or _FORECAST_HINT.search(stext))
+
+
+@Language.component("claimwatch_claims_v1")
+def claims_component(doc: Doc) -> Doc:
+    """Run the gap, parity and forecast rules on the sentences around the candidate positions."""
+    text = _text(doc)
+    published: date | None = doc.user_data.get("cw_published")
+    hits: list[ModelHit] = doc._.cw_models or []
+    all_dates: list[tuple[int, int, DateInterval]] = []
+    starts = [h.start for h in hits]
+    sents = _Sentences(text)
+    drafts: list[dict[str, Any]] = []
+    groups: list[tuple[int, int, Ent]] = []
+    made: dict[int, SentCtx] = {}
+    bounds_seen: list[tuple[int, int]] = []
+
+    def ctx_for(s: int, e: int) -> SentCtx:
+        if s in made:
+            return made[s]
+
+        def dates() -> list[tuple[int, int, DateInterval]]:
+            found = find_dates(text[s:e], published)
+            all_dates.extend((ds + s, de + s, di) for ds, de, di in found)
+            return found
+
+        def previous() -> SentCtx | None:
+            b = sents.before(s)
+            return ctx_for(*b) if b else None
+
+        ctx = SentCtx(s, text[s:e], lambda: _ents_for(text, s, e, hits, starts), dates, published, previous,
+                      about_ai)
+        made[s] = ctx
+        return ctx
+
+    claimed_at: dict[int, list[dict[str, Any]]] = {}
+
+    def about_ai() -> bool:
+        return bool(hits) or bool(_DOC_AI.search(text))
+
+    last = -1
+    for pos in doc._.cw_candidates or []:
+        if pos < last:
+            continue
+        b = sents.at(pos)
+        if b is None:
+            continue
+        s, e = b
+        last = e
+        if not _needs_rules(text[s:e]):
+            continue
+        bounds_seen.append((s, e))
+        ctx = ctx_for(s, e)
+        prev_b = sents.before(s)
+        if prev_b is not None and prev_b[0] in claimed_at:
+            ctx.earlier = claimed_at[prev_b[0]]
+        found = gap_claims(ctx)
+        found += parity_claims(ctx, found)
+        found += forecast_claims(ctx)
+        if not found:
+            continue
+        claimed_at[s] = found
+        for ent in ctx.ents:
+            if ent.kind == "GROUP":
+                groups.append((ent.start + s, ent.end + s, ent))
+        carried = None
+        if found[0].get("attributed_to") is None and _BACKREF.search(ctx.text):
+            prev_b = sents.before(s)
+            for _ in range(3):
+                if prev_b is None:
+                    break
+                carried = attribution(text[prev_b[0]: prev_b[1]])
+                if carried:
+                    break
+                prev_b = sents.before(prev_b[0])
+        if carried is None and found[0].get("attributed_to") is None and ner.available():
+            carried = ner.attribute(ctx.text)
+        for d in found:
+            if d.get("attributed_to") is None and carried:
+                d["attributed_to"] = carried
+            d["sentence"] = ctx.text
+            d["start_char"] = s
+            d["end_char"] = e
+            drafts.append(d)
+    _mark_sentences(doc, bounds_seen)
+    doc._.cw_claims = drafts
+    doc._.cw_groups = groups
+    doc._.cw_dates = sorted(all_dates, key=lambda d: d[0])
+    doc._.cw_sents = bounds_seen
+    return doc
+
+
+def _mark_sentences(doc: Doc, bounds: list[tuple[int, int]]) -> None:
+    """Set is_sent_start for the sentences the rules examined (the rest of the doc stays unsegmented)."""
+    if not bounds:
+        return
+    for s, e in bounds:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None:
+            continue
+        if span.start > 0:
+            doc[span.start].is_sent_start = True
+        if span.end < len(doc):
+            doc[span.end].is_sent_start = True
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """Build the pipeline once per process (blank English + the claimwatch rule components)."""
+    nlp = spacy.blank("en")
+    nlp.max_length = 5_000_000
+    _TRIGGERS.clear()
+    _TRIGGERS.append(_install_categories(nlp))
+    nlp.add_pipe("claimwatch_triggers_v1")
+    nlp.add_pipe("claimwatch_models_v1")
+    nlp.add_pipe("claimwatch_claims_v1")
+    return nlp
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one text: entity mentions and claims."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+
+def _as_date(published: date | datetime | None) -> date | None:
+    if isinstance(published, datetime):
+        return published.date()
+    return published
+
+
+_SAME_TOLERANCE = 2.0  # months: "five" and "six" months for the same pair are not a contradiction
+
+
+_FLIP = {"behind": "ahead", "ahead": "behind", "parity": "parity"}
+
+
+def _drop_restatements(claims: list[Claim]) -> list[Claim]:
+    """A headline that restates a body claim ("Chinese open models five months behind") is dropped in favour
+    of the full sentence; the same claim stated twice in prose is kept once, at its first statement."""
+    def key(c: Claim) -> tuple[Any, ...]:
+        return (c.kind, c.direction, c.months_low, c.months_high, tuple(sorted(c.subject_group.items())),
+                tuple(sorted(c.reference_group.items())), c.deadline_end, c.target, c.timeframe)
+
+    def is_sentence(c: Claim) -> bool:
+        return c.sentence.rstrip("\"'”’)").endswith((".", "!", "?"))
+
+    best: dict[tuple[Any, ...], Claim] = {}
+    for c in claims:
+        k = key(c)
+        if k not in best or (is_sentence(c) and not is_sentence(best[k])):
+            best[k] = c
+    keep = {id(c) for c in best.values()}
+    return [c for c in claims if id(c) in keep]
+
+
+def _pair_key(c: Claim) -> tuple[tuple[str, str], bool]:
+    """An order-free key for the (subject, reference) pair, and whether this claim states it reversed."""
+    def key(g: dict[str, str], text: str | None) -> str:
+        return "|".join(f"{k}={v}" for k, v in sorted(g.items())) or (text or "").lower()
+    a, b = key(c.subject_group, c.subject), key(c.reference_group, c.reference)
+    return ((a, b), False) if a <= b else ((b, a), True)
+
+
+def _flag_contradictions(claims: list[Claim]) -> None:
+    """Mark current gap claims about the same pair whose numbers (or directions) cannot both be true."""
+    by_pair: dict[tuple[str, str], list[tuple[Claim, Claim]]] = {}
+    for c in claims:
+        if c.kind == "gap" and c.timeframe == "current" and (c.subject or c.subject_group):
+            k, flipped = _pair_key(c)
+            view = c.model_copy(update={"direction": _FLIP[c.direction]}) if flipped and c.direction else c
+            by_pair.setdefault(k, []).append((view, c))
+    for group in by_pair.values():
+        for i, (a, orig_a) in enumerate(group):
+            for b, orig_b in group[i + 1:]:
+                if _disagree(a, b):
+                    for c in (orig_a, orig_b):
+                        if "contradictory" not in c.flags:
+                            c.flags = [*c.flags, "contradictory"]
+
+
+def _disagree(a: Claim, b: Claim) -> bool:
+    dirs = {a.direction, b.direction}
+    if dirs == {"behind", "ahead"}:
+        return True
+    if "parity" in dirs and len(dirs) == 2:
+        other = a if a.direction != "parity" else b
+        return (other.months_low or 0) >= 3
+    if a.direction != b.direction or a.direction == "parity":
+        return False
+    lo_a, hi_a = a.months_low, a.months_high if a.months_high is not None else None
+    lo_b, hi_b = b.months_low, b.months_high if b.months_high is not None else None
+    if None in (lo_a, lo_b) and None in (hi_a, hi_b):
+        return False
+    a_lo = lo_a if lo_a is not None else 0.0
+    b_lo = lo_b if lo_b is not None else 0.0
+    a_hi = hi_a if hi_a is not None else float("inf")
+    b_hi = hi_b if hi_b is not None else float("inf")
+    return a_hi + _SAME_TOLERANCE < b_lo or b_hi + _SAME_TOLERANCE < a_lo
+
+
+def _to_records(doc: Doc, published: date | None, doc_id: str) -> Extraction:
+    # Mentions are built from values this module produced and typed itself, so they skip re-validation
+    # (model_construct still runs model_post_init for the id); claims, assembled from rule drafts, validate.
+    mentions: list[Mention] = []
+    mk = Mention.model_construct
+    for h in doc._.cw_models or []:
+        mentions.append(mk(doc_id=doc_id, extractor_version=EXTRACTOR_VERSION, label=h.label, text=h.text,
+                           canonical_id=h.canonical_id, org=h.org, country=h.country, start_char=h.start,
+                           end_char=h.end, attrs={k: v for k, v in h.attrs.items() if v is not None}))
+    for s, e, ent in doc._.cw_groups or []:
+        mentions.append(mk(doc_id=doc_id, extractor_version=EXTRACTOR_VERSION, label="GROUP", text=ent.text,
+                           canonical_id=None, org=None, country=ent.attrs.get("country"), start_char=s, end_char=e,
+                           attrs=dict(ent.attrs)))
+    for s, e, d in doc._.cw_dates or []:
+        mentions.append(mk(doc_id=doc_id, extractor_version=EXTRACTOR_VERSION, label="DATE", text=d.text,
+                           canonical_id=None, org=None, country=None, start_char=s, end_char=e, attrs=d.as_dict()))
+    claims: list[Claim] = []
+    seen: set[str] = set()
+    for d in doc._.cw_claims or []:
+        fields = {k: v for k, v in d.items() if not k.startswith("_")}
+        flags: list[str] = []
+        end = fields.get("deadline_end")
+        if published is not None and end is not None and end < published:
+            flags.append("deadline_before_publication")
+        try:
+            claim = Claim(**fields, flags=flags, doc_id=doc_id, published_at=published,
+                          extractor_version=EXTRACTOR_VERSION)
+        except ValueError as exc:  # validate at the boundary; a bad draft never sinks the document
+            log.warning("discarding claim draft in %s: %s", doc_id or "<text>", exc)
+            continue
+        if claim.claim_id in seen:
+            continue
+        seen.add(claim.claim_id)
+        claims.append(claim)
+    claims = _drop_restatements(claims)
+    _flag_contradictions(claims)
+    mentions.sort(key=lambda m: (m.start_char, m.end_char))
+    return Extraction(mentions=mentions, claims=claims)
+
+
+_MAX_CHARS = 2_000_000  # longer texts are cut (and logged) rather than failing the whole batch
+
+
+def _make_doc(text: str, published: date | None) -> Doc:
+    if len(text) > _MAX_CHARS:
+        log.warning("text of %d characters cut to %d for extraction", len(text), _MAX_CHARS)
+        text = text[:_MAX_CHARS]
+    doc = get_nlp().make_doc(text)
+    doc.user_data["cw_published"] = published
+    doc.user_data["cw_text"] = text
+    return doc
+
+
+def extract(text: str, published: date | datetime | None = None, doc_id: str = "") -> Extraction:
+    """Extract mentions and claims from plain text; offsets index into text and published anchors dates."""
+    pub = _as_date(published)
+    doc = get_nlp()(_make_doc(text, pub))
+    return _to_records(doc, pub, doc_id)
+
+
+def extract_claims(text: str, published: date | datetime | None = None, doc_id: str = "") -> list[Claim]:
+    """Extract only the claims from plain text."""
+    return extract(text, published, doc_id).claims
+
+
+def extract_many(items: Iterable[tuple[str, date | datetime | None, str]], batch_size: int = 64) -> list[Extraction]:
+    """Extract from many (text, published, doc_id) items with nlp.pipe; results keep the input order."""
+    nlp = get_nlp()
+    rows = [(t, _as_date(p), i) for t, p, i in items]
+    docs = (_make_doc(t, p) for t, p, _ in rows)
+    out: list[Extraction] = []
+    for (_t, pub, doc_id), doc in zip(rows, nlp.pipe(docs, batch_size=batch_size), strict=True):
+        out.append(_to_records(doc, pub, doc_id))
+    return out
+
+
+def sentence_context(text: str, published: date | None) -> SentCtx:
+    """Build the rule context for a single sentence of text (for tests and doctests)."""
+    models, orgs = find_mentions(text)
+    hits = sorted(models + orgs, key=lambda h: h.start)
+    return SentCtx(0, text, _ents_for(text, 0, len(text), hits, [h.start for h in hits]),
+                   find_dates(text, published), published, None)

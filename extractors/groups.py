@@ -1,0 +1,152 @@
+"""Subject groups ("Chinese open-source models", "US labs", "the frontier") → normalized attributes.
+
+A group phrase is composed from the lexicon in patterns/groups.jsonl: optional scope/country/openness modifiers
+followed by a head noun ("models", "labs", "developers"), or one of the fixed phrases ("the frontier", "China").
+At least one modifier is required, so "models" alone is not a group.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+__all__ = ["GroupHit", "find_groups"]
+
+
+@dataclass(frozen=True)
+class GroupHit:
+    """A subject-group phrase with its attributes (country, openness, scope, region)."""
+
+    start: int
+    end: int
+    text: str
+    attrs: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass
+class _Lexicon:
+    rx: re.Pattern[str]
+    modifier: dict[str, dict[str, str]]
+    phrase: dict[str, dict[str, str]]
+
+
+def _alt(terms: list[str]) -> str:
+    return "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(set(terms), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    text = resources.files("extractors").joinpath("patterns", "groups.jsonl").read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
+    modifier: dict[str, dict[str, str]] = {}
+    phrase: dict[str, dict[str, str]] = {}
+    by_type: dict[str, list[str]] = {}
+    for r in rows:
+        by_type.setdefault(r["type"], []).extend(r["terms"])
+        for t in r["terms"]:
+            if r["type"] == "phrase":
+                phrase[t.lower()] = r["attrs"]
+            elif r["type"] != "head":
+                modifier[t.lower()] = dict(r["attrs"])
+    mod = _alt(by_type["country"] + by_type["openness"] + by_type["scope"] + by_type.get("filler", []))
+    head = _alt(by_type["head"])
+    post = rf"(?P<post>\s+(?:from|in|out\s+of|based\s+in|built\s+in|made\s+in)\s+(?P<place>{_alt(_PLACES)}))?"
+    # "open" must not be the first half of "OpenAI"; modifiers are separated by spaces, commas or "and".
+    composed = (rf"(?P<comp>(?:(?:the|its|their|a|an|other)\s+)?"
+                rf"(?P<coord>(?:(?:{mod})(?:\s+|-))*?(?:{mod})\s+(?:and|or|versus|vs\.?)\s+)?"
+                rf"(?P<mods>(?:(?:{mod})(?:\s+|-))+)"
+                rf"(?:AI\s+|artificial\s+intelligence\s+|AI-|generative\s+AI\s+|frontier\s+)?(?P<head>{head}){post})")
+    fixed = rf"(?P<fixed>{_alt(by_type['phrase'])})"
+    rx = re.compile(rf"(?<![\w.-])(?:{composed}|{fixed})(?![\w-])", re.IGNORECASE)
+    return _Lexicon(rx, modifier, phrase)
+
+
+_PLACES = ["China", "the US", "the U.S.", "the United States", "America", "Europe", "France", "the EU"]
+_PLACE_ATTRS = {"china": "CN", "the us": "US", "the u.s.": "US", "the united states": "US", "america": "US",
+                "europe": "EU", "the eu": "EU", "france": "FR"}
+
+_CASE_SENSITIVE = {"us", "u.s.", "uk", "u.k.", "eu", "prc", "america", "china", "europe", "washington", "beijing",
+                   "us-based", "u.s.-based", "american", "chinese", "france", "french", "british", "european"}
+
+
+def _attrs_for(m: re.Match[str], lex: _Lexicon) -> dict[str, str] | None:
+    if m.group("fixed"):
+        text = m.group("fixed")
+        key = " ".join(text.lower().split())
+        if key in _CASE_SENSITIVE and not text[0].isupper():
+            return None
+        return dict(lex.phrase.get(key, {}))
+    mods = m.group("mods")
+    attrs = _parse_mods(mods, lex)
+    if m.group("head").lower() == "frontier":  # "the US frontier"
+        attrs["scope"] = "frontier"
+    if m.group("place") and "country" not in attrs:
+        attrs["country"] = _PLACE_ATTRS[" ".join(m.group("place").lower().split())]
+    if not attrs:
+        return None
+    raw_mods = mods.strip()
+    first = raw_mods.split()[0] if raw_mods.split() else ""
+    if first.lower().rstrip(",") in _CASE_SENSITIVE and not first[:1].isupper():
+        return None
+    return attrs
+
+
+def _parse_mods(mods: str, lex: _Lexicon) -> dict[str, str]:
+    attrs: dict[str, str] = {}
+    # Longest-first scan of the modifier run; the lexicon keys are lowercase.
+    keys = sorted(lex.modifier, key=len, reverse=True)
+    rest = " ".join(re.split(r"\s*,\s*|\s+and\s+|\s+", mods.strip(" ,-"))).lower()
+    rest = rest.replace("- ", "-")
+    while rest:
+        rest = rest.strip(" ,-")
+        if rest.startswith("and "):
+            rest = rest[4:]
+        for k in keys:
+            if rest.startswith(k) and (len(rest) == len(k) or rest[len(k)] in " ,-"):
+                attrs.update(lex.modifier[k])
+                rest = rest[len(k):]
+                break
+        else:
+            break
+    return attrs
+
+
+def find_groups(text: str, offset: int = 0) -> list[GroupHit]:
+    """Find subject-group phrases and their attributes.
+
+    >>> [(g.text, g.attrs) for g in find_groups("Chinese open-source models trail US labs")]
+    [('Chinese open-source models', {'country': 'CN', 'openness': 'open'}), ('US labs', {'country': 'US'})]
+    """
+    lex = _lexicon()
+    out: list[GroupHit] = []
+    for m in lex.rx.finditer(text):
+        attrs = _attrs_for(m, lex)
+        if attrs is None:
+            continue
+        s, e = m.start(), m.end()
+        if m.group("comp") and m.group("coord"):
+            cs = m.start("coord")
+            conj = re.search(r"\s+(?:and|or|versus|vs\.?)\s+$", m.group("coord"))
+            cattrs = _parse_mods(m.group("coord")[: conj.start()] if conj else m.group("coord"), lex)
+            # Shared modifiers distribute over the coordination: "Chinese and American frontier models".
+            for k, v in list(cattrs.items()):
+                if k == "scope":
+                    attrs.setdefault(k, v)
+            for k, v in attrs.items():
+                if k == "scope" or (k not in cattrs and k in ("country", "openness") and not (
+                        {"country", "openness"} & set(cattrs))):
+                    cattrs.setdefault(k, v)
+            if conj and cattrs:
+                out.append(GroupHit(cs + offset, cs + conj.start() + offset, text[cs: cs + conj.start()], cattrs))
+            s = m.start("mods")
+            out.append(GroupHit(s + offset, e + offset, text[s:e], attrs))
+            continue
+        grp = m.group(0)
+        lead = re.match(r"(?:the|its|their|a|an|other)\s+", grp, re.IGNORECASE) if m.group("comp") else None
+        if lead and not m.group("comp").lower().startswith("the "):
+            s += lead.end()
+        out.append(GroupHit(s + offset, e + offset, text[s:e], attrs))
+    return out
