@@ -118,8 +118,8 @@ def test_deployments_are_registered_with_schedules(prefect_stack):
 
 def test_two_triggered_pipeline_runs_complete_without_duplicates(prefect_stack):
     db = str(prefect_stack["db"])
-    first = _run_deployment(prefect_stack, "pipeline/claimwatch", f"db={json.dumps(db)}")
-    second = _run_deployment(prefect_stack, "pipeline/claimwatch", f"db={json.dumps(db)}")
+    first = _run_deployment(prefect_stack, "pipeline/claimwatch", f"db={db}")
+    second = _run_deployment(prefect_stack, "pipeline/claimwatch", f"db={db}")
     out1, _ = first.communicate(timeout=700)
     out2, _ = second.communicate(timeout=700)
     assert first.returncode == 0, out1 + (prefect_stack["logs"] / "serve.log").read_text()[-4000:]
