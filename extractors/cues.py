@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from extractors.retrie import trie_alternation
+
 __all__ = ["PLAIN_CONFIDENCE", "Cues", "cues"]
 
 PLAIN_CONFIDENCE = 0.9
@@ -32,7 +34,7 @@ def _alt(terms: list[str]) -> str:
     other = sorted(set(terms) - set(words), key=len, reverse=True)
     parts = []
     if words:
-        parts.append(r"(?<![\w'])(?:" + "|".join(esc(t) for t in words) + r")(?![\w'])")
+        parts.append(r"(?<![\w'])" + trie_alternation(words, fold_case=False) + r"(?![\w'])")
     parts += [esc(t) + (r"(?![\w'])" if t[-1].isalnum() else "") for t in other]
     return "|".join(parts)
 

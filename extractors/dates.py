@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from extractors.numbers import NUM, word_number
+from extractors.retrie import trie_alternation
 
 __all__ = ["DATE_RE", "DateInterval", "add_months", "find_dates", "normalize"]
 
@@ -72,22 +73,26 @@ _CORE = rf"""
         the\s+end\s+of|the\s+close\s+of|end\s+of|end-|start\s+of|beginning\s+of|the\s+turn\s+of)
         \s*-?\s*(?:in\s+)?(?P<py>{_YREF}))
   | (?P<yearend>(?:the\s+)?(?:year[- ]end|end\s+of\s+the\s+year|end\s+of\s+this\s+year|year's\s+end))
+  | (?P<midyear>(?:the\s+)?mid-?year|the\s+middle\s+of\s+the\s+year|midyear)
   | (?P<decade>(?:the\s+)?end\s+of\s+the\s+decade|the\s+(?P<dec>20[0-9]0)s)
   | (?P<season>(?:(?P<srel>this|next|last|the\s+coming)\s+)?(?P<sname>spring|summer|fall|autumn|winter)
         (?:\s+(?:of\s+)?(?P<sy>{_YEAR}))?)
   | (?P<my>{_MON}(?:\s+of)?\s+(?P<myy>{_YEAR}|{_REL_YEAR}))
   | (?P<relp>(?:this|next|last|the\s+following|the\s+coming|the\s+current)\s+(?P<relu>year|month|quarter|decade))
   | (?P<coming>the\s+(?:coming|next|next\s+few|next\s+several|following)\s+(?P<cu>weeks|months|years|quarters))
-  | (?P<nextn>the\s+(?:next|coming|following)\s+(?P<nn>{NUM})\s+(?P<nu>{_DUR_UNIT}))
+  | (?P<nextn>the\s+(?:next|coming|following)\s+(?:{NUM}\s*(?:-|–|to|or)\s*)?(?P<nn>{NUM})\s+(?P<nu>{_DUR_UNIT}))
   | (?P<ago>(?P<an>{NUM})\s+(?P<au>{_DUR_UNIT})\s+ago)
   | (?P<fromnow>(?P<fn>{NUM})\s+(?P<fu>{_DUR_UNIT})\s+from\s+now)
   | (?P<year>{_YEAR})(?!\s*(?:-|–)\s*\d)
   | (?P<mon>{_MON}(?=\W|$))
 """
-_PREFIX = (r"(?P<prefix>(?:by|before|until|till|through|no\s+later\s+than|not\s+later\s+than|in|during|within|"
-           r"around|from|after|since|as\s+of|at|toward|towards|over|sometime\s+in|some\s+time\s+in|ahead\s+of|"
-           r"for|of|throughout|circa|come|starting|beginning|later\s+in|early\s+in|as\s+early\s+as|"
-           r"as\s+soon\s+as|as\s+late\s+as)\s+(?:the\s+end\s+of\s+)?)?")
+_PREFIX_WORDS = [
+    "by", "before", "until", "till", "through", "no later than", "not later than", "in", "during", "within", "around",
+    "from", "after", "since", "as of", "at", "toward", "towards", "over", "sometime in", "some time in", "ahead of",
+    "for", "of", "throughout", "circa", "come", "starting", "beginning", "later in", "early in", "as early as",
+    "as soon as", "as late as"]
+# A trie-shaped alternation: the prefix is tried at every position of every sentence scanned.
+_PREFIX = rf"(?P<prefix>{trie_alternation(_PREFIX_WORDS)}\s+(?:the\s+end\s+of\s+)?)?"
 # "within six months" / "in the next year" are relative spans with the count in front of the unit.
 _WITHIN = rf"(?P<within>(?P<wk>within|in|inside(?:\s+of)?)\s+(?:the\s+next\s+)?(?:about\s+|around\s+|roughly\s+)?" \
           rf"(?P<wn>(?:{NUM}\s*(?:-|–|to|or)\s*)?(?:{NUM})|a\s+few|a\s+couple\s+of)\s+(?P<wu>{_DUR_UNIT}))"
@@ -101,7 +106,7 @@ DATE_RE = re.compile(
 # word); a cheap pre-check before the full pattern.
 _MAYBE_DATE = re.compile(
     r"\d{4}|\b(?:Q[1-4]|H[12]|ago|now|next|this|last|coming|current|following|within|inside|quarter|half|early|"
-    r"mid|late|later|end|start|beginning|close|turn|decade|year|year-end|spring|summer|fall|autumn|winter|"
+    r"mid|midyear|late|later|end|start|beginning|close|turn|decade|year|year-end|spring|summer|fall|autumn|winter|"
     r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)(?:\w*)\b", re.IGNORECASE)
 
 _BOUND = {"by": "by", "before": "before", "until": "by", "till": "by", "through": "by", "no later than": "by",
@@ -203,6 +208,10 @@ def _core_interval(m: re.Match[str], anchor: date | None) -> tuple[date | None, 
         if anchor is None:
             return None, None, "year_part", True
         return date(anchor.year, 10, 1), date(anchor.year, 12, 31), "year_part", True
+    if g("midyear"):
+        if anchor is None:
+            return None, None, "year_part", True
+        return date(anchor.year, 5, 1), date(anchor.year, 8, 31), "year_part", True
     if g("decade"):
         if g("dec"):
             y0 = int(g("dec"))

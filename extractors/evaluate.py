@@ -64,10 +64,10 @@ class Score:
         return self.clean / self.n_texts if self.n_texts else 1.0
 
 
-def load_golden(directory: Path = GOLDEN_DIR) -> list[dict[str, Any]]:
-    """Read every tests/golden/*.jsonl row (sorted by file name, then line)."""
+def load_golden(directory: Path = GOLDEN_DIR, pattern: str = "*.jsonl") -> list[dict[str, Any]]:
+    """Read every tests/golden/*.jsonl row (or those of files matching pattern), sorted by file name, then line."""
     rows: list[dict[str, Any]] = []
-    for path in sorted(directory.glob("*.jsonl")):
+    for path in sorted(directory.glob(pattern)):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rows.append(json.loads(line))
@@ -175,11 +175,13 @@ def main(argv: list[str] | None = None) -> int:
     """Print the per-construction table (and, with --errors, every miss and false alarm)."""
     ap = argparse.ArgumentParser(prog="python -m extractors.evaluate", description=__doc__.splitlines()[0])
     ap.add_argument("--errors", action="store_true", help="list misses and false alarms")
+    ap.add_argument("--files", default="*.jsonl", help="glob of golden files to score (e.g. 'blind_*.jsonl')")
     args = ap.parse_args(argv)
-    strict = evaluate(strict=True)
-    core = evaluate(strict=False)
+    rows = load_golden(pattern=args.files)
+    strict = evaluate(rows, strict=True)
+    core = evaluate(rows, strict=False)
     out = sys.stdout
-    out.write(f"golden corpus {corpus_digest()} · {strict['ALL'].n_texts} texts · "
+    out.write(f"golden corpus {corpus_digest()} · files {args.files} · {strict['ALL'].n_texts} texts · "
               f"{strict['ALL_neg'].n_texts if 'ALL_neg' in strict else 0} negatives\n\n")
     out.write(format_table(strict, core) + "\n")
     if args.errors:

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["GroupHit", "find_groups"]
+from extractors.models import ModelHit, org_info
+from extractors.retrie import trie_alternation
+
+__all__ = ["GroupHit", "find_groups", "lab_group", "model_group"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class _Lexicon:
 
 
 def _alt(terms: list[str]) -> str:
-    return "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(set(terms), key=len, reverse=True))
+    return trie_alternation(terms)  # longest term preferred, as in a longest-first list, but much cheaper
 
 
 @lru_cache(maxsize=1)
@@ -68,8 +71,17 @@ _PLACES = ["China", "the US", "the U.S.", "the United States", "America", "Europ
 _PLACE_ATTRS = {"china": "CN", "the us": "US", "the u.s.": "US", "the united states": "US", "america": "US",
                 "europe": "EU", "the eu": "EU", "france": "FR"}
 
+# Words that are ordinary lowercase words too ("us", "china", "america" in names) need their capital; the
+# nationality adjectives do not: posts often write "chinese open models".
 _CASE_SENSITIVE = {"us", "u.s.", "uk", "u.k.", "eu", "prc", "america", "china", "europe", "washington", "beijing",
-                   "us-based", "u.s.-based", "american", "chinese", "france", "french", "british", "european"}
+                   "us-based", "u.s.-based", "france"}
+
+
+# "the Chinese" / "the Americans" name a side only when a verb or a clause break follows.
+_PEOPLE = {"the chinese", "the americans"}
+_PEOPLE_NEXT = re.compile(r"\s*(?:[,.;:!?)—–]|$|(?:are|were|is|was|have|has|had|remain|remains|now|still|lag|"
+                          r"lags|trail|trails|lead|leads|will|could|may|might|can|would|should|already|only|about|roughly|"
+                          r"seem|seems|appear|appears|probably|perhaps|maybe)\b)", re.I)
 
 
 def _attrs_for(m: re.Match[str], lex: _Lexicon) -> dict[str, str] | None:
@@ -78,6 +90,8 @@ def _attrs_for(m: re.Match[str], lex: _Lexicon) -> dict[str, str] | None:
         key = " ".join(text.lower().split())
         if key in _CASE_SENSITIVE and not text[0].isupper():
             return None
+        if key in _PEOPLE and not _PEOPLE_NEXT.match(m.string, m.end()):
+            return None  # "the Chinese team", "the Americans' lead": an adjective or possessive, not the people
         return dict(lex.phrase.get(key, {}))
     mods = m.group("mods")
     attrs = _parse_mods(mods, lex)
@@ -149,4 +163,36 @@ def find_groups(text: str, offset: int = 0) -> list[GroupHit]:
         if lead and not m.group("comp").lower().startswith("the "):
             s += lead.end()
         out.append(GroupHit(s + offset, e + offset, text[s:e], attrs))
+    return out
+
+
+@lru_cache(maxsize=512)
+def lab_group(lab_id: str) -> dict[str, str]:
+    """The group dict for a lab: its id and, when the gazetteer knows it, its country.
+
+    >>> lab_group("deepseek"), lab_group("openai")
+    ({'lab': 'deepseek', 'country': 'CN'}, {'lab': 'openai', 'country': 'US'})
+    """
+    out = {"lab": lab_id}
+    row = org_info(lab_id)
+    if row and row.get("country"):
+        out["country"] = str(row["country"])
+    return out
+
+
+def model_group(hit: ModelHit) -> dict[str, str]:
+    """The group dict for a model mention: model id, lab, country and openness (from open_weights) when known.
+
+    >>> from extractors.models import find_models
+    >>> model_group(find_models("Kimi K2 Thinking")[0])
+    {'model': 'kimi-k2-thinking', 'lab': 'moonshot', 'country': 'CN', 'openness': 'open'}
+    """
+    out = {"model": hit.canonical_id}
+    if hit.org:
+        out["lab"] = hit.org
+    if hit.country:
+        out["country"] = hit.country
+    ow = hit.attrs.get("open_weights")
+    if ow is not None:
+        out["openness"] = "open" if ow else "closed"
     return out

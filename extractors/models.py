@@ -134,6 +134,14 @@ def _gazetteer() -> _Gazetteer:
                       patterns, scan_re)
 
 
+def _inferred_open_weights(model_id: str, rule: dict[str, Any]) -> bool | None:
+    """open_weights of an unseen version: the family's, except hosted "Max"/"Plus"/"Turbo" tiers (API-only)."""
+    ow = rule.get("open_weights")
+    if ow and re.search(r"-(?:max|plus|turbo)\b", model_id):
+        return False
+    return None if ow is None else bool(ow)
+
+
 def _canon(text: str, rule: dict[str, Any]) -> str:
     """Canonical id of a pattern match: Claude 4+ puts the tier first ("Claude 4.6 Opus" → claude-opus-4.6)."""
     t = " ".join(text.split())
@@ -174,7 +182,7 @@ def lookup(model_id: str) -> ModelInfo | None:
                 org = rule.get("org")
                 info = g.orgs.get(org or "", {})
                 return ModelInfo(id=model_id, name=model_id, org=org, country=info.get("country"),
-                                 open_weights=rule.get("open_weights"), family=rule.get("family"),
+                                 open_weights=_inferred_open_weights(model_id, rule), family=rule.get("family"),
                                  in_gazetteer=False)
     return None
 
@@ -224,9 +232,7 @@ def _candidates_at(text: str, pos: int, g: _Gazetteer, offset: int,
         else:
             org = rule.get("org")
             country = g.orgs.get(org or "", {}).get("country")
-            ow = rule.get("open_weights")
-            if ow and re.search(r"-(?:max|plus|turbo)\b", cid):
-                ow = False  # the hosted "Max"/"Plus" tiers are API-only even in open families
+            ow = _inferred_open_weights(cid, rule)
             hit = ModelHit(m.start() + offset, m.end() + offset, m.group(0), "MODEL", cid, org, country,
                            {"family": rule.get("family"), "open_weights": ow, "kind": "model",
                             "name": " ".join(m.group(0).split()), "inferred": True})
@@ -248,12 +254,13 @@ def _scan(text: str, offset: int) -> tuple[list[ModelHit], list[ModelHit]]:
             pos = start + 1
             continue
         cands = _candidates_at(text, start, g, offset)
+        om = g.org_re.match(text, start)
         if cands:
             best = _resolve(cands)[0]
-            models.append(best[3])
-            pos = best[1]
-            continue
-        om = g.org_re.match(text, start)
+            if om is None or om.end() <= best[1]:
+                models.append(best[3])
+                pos = best[1]
+                continue
         if om:
             oid = g.org_alias_to_id[om.group(0)]
             row = g.orgs[oid]
@@ -299,12 +306,13 @@ def mentions_at(text: str, positions: list[int]) -> tuple[list[ModelHit], list[M
             continue
         head = text[start: start + 4].lower()
         cands = _candidates_at(text, start, g, 0, _patterns_for(g, head))
+        om = g.org_re.match(text, start)
         if cands:
             best = _resolve(cands)[0]
-            models.append(best[3])
-            end = best[1]
-            continue
-        om = g.org_re.match(text, start)
+            if om is None or om.end() <= best[1]:  # "Qwen team" (a lab alias) is longer than "Qwen"
+                models.append(best[3])
+                end = best[1]
+                continue
         if om:
             oid = g.org_alias_to_id[om.group(0)]
             row = g.orgs[oid]

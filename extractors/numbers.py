@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.retrie import trie_alternation
+
 __all__ = ["DURATION_RE", "NUM", "Duration", "parse_duration", "word_number"]
 
 _UNITS: dict[str, int] = {
@@ -24,11 +26,14 @@ _QUANTIFIERS: dict[str, float | None] = {
     "several": None, "many": None, "a handful of": None, "some": None, "mere": None, "just": None, "only": None,
 }
 
-_word_alt = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
-_digits = "|".join(k for k in _UNITS if 0 < _UNITS[k] < 10)
-_WORD_NUM = rf"(?:(?:{'|'.join(_TENS)})[- ](?:{_digits})|{_word_alt})"
-NUM = (rf"(?:\d+(?:\.\d+)?|{_WORD_NUM}|one\s+and\s+a\s+half|two\s+and\s+a\s+half|a\s+couple\s+of|a\s+couple|"
-       rf"a\s+dozen|a\s+single|a\s+full|an?)")
+# Trie-shaped alternations (longest word preferred, as in a longest-first list): these run at every position
+# of every window the duration and date patterns scan, so their shape matters for speed.
+_word_alt = trie_alternation([*_UNITS, *_TENS])
+_digits = trie_alternation([k for k in _UNITS if 0 < _UNITS[k] < 10])
+_WORD_NUM = rf"(?:{trie_alternation(list(_TENS))}[- ]{_digits}|{_word_alt})"
+_NUM_PHRASES = ["one and a half", "two and a half", "a couple of", "a couple", "a dozen", "a single", "a full", "a",
+                "an"]
+NUM = rf"(?:\d+(?:\.\d+)?|{_WORD_NUM}|{trie_alternation(_NUM_PHRASES)})"
 _UNIT = r"(?P<unit>months?|mos?\.?|years?|yrs?|weeks?|wks?|quarters?|days?)"
 # Modifiers that bound or soften a number; the groups decide which end of the range a bare number fills.
 _LOW_MODS = r"more than|over|at least|upwards of|north of|in excess of|no less than|a minimum of|beyond"
@@ -36,24 +41,25 @@ _HIGH_MODS = r"less than|under|within|up to|at most|no more than|fewer than|a ma
 _APPROX_MODS = (r"about|around|roughly|approximately|some|nearly|almost|close to|circa|ca\.|an estimated|"
                 r"perhaps|maybe|possibly|probably|something like|on the order of|in the region of|a good|a solid")
 
-def _v(alts: str) -> str:
-    """Make an alternation safe inside a VERBOSE pattern (spaces would be ignored there)."""
-    return alts.replace(" ", r"\s+")
+_MODS = trie_alternation(
+    [t.replace("\\.", ".") for t in f"{_APPROX_MODS}|{_LOW_MODS}|{_HIGH_MODS}".split("|")]
+    + ["a mere", "mere", "just over", "just under", "well over", "well under", "a little over", "a little under",
+       "little more than", "a bit more than", "a bit over"])
 
 
 DURATION_RE = re.compile(
     rf"""
     (?<![\w.-])
-    (?P<mods>(?:~\s*|(?:{_v(_APPROX_MODS)}|{_v(_LOW_MODS)}|{_v(_HIGH_MODS)}|a\ mere|mere|just\ over|just\ under|
-        well\ over|well\ under|a\ little\ over|a\ little\ under|little\ more\ than|a\ bit\ more\ than|
-        a\ bit\ over)\s+)*)
+    (?P<mods>(?:~\s*|{_MODS}\s+)*)
     (?:
         (?P<between>between\s+{NUM}(?:\s*,\s*{NUM})*,?\s+(?:and|to)\s+{NUM})\s*[- ]?\s*
             (?P<bunit>months?|years?|weeks?|quarters?)
-      | (?P<orrange>(?:a|an|one)\s+(?P<ounit>year|month|week)\s+or\s+(?P<oto>{NUM}))
+      | (?P<xrange>(?:between\s+)?(?P<xa>{NUM})\s*[- ]?\s*(?P<xu1>months?|years?|weeks?|quarters?)\s+
+            (?:and|to|or)\s+(?P<xb>{NUM})\s*[- ]?\s*(?P<xu2>months?|years?|weeks?|quarters?))
+      | (?P<orrange>(?:a|an|one)\s+(?P<ounit>year|month|week|quarter)\s+or\s+(?P<oto>{NUM}))
       | (?P<halfunit>half\s+an?\s+(?P<hunit>year|month)|a\s+(?P<hunit2>year|month)\s+and\s+a\s+half)
-      | (?:(?P<qty>
-            {NUM}\s*(?:-|–|—|to|or|and)\s*{NUM}
+      | (?:(?!(?:19|20)\d\d\b)(?P<qty>
+            {NUM}(?:\s*[-–—]\s*(?:to\s*[-–—]\s*)?|\s*(?:to|or|and)\s*){NUM}
           | {NUM}\+?
           | a\s+few|several|many|a\s+handful\s+of|half\s+a|half\s+an|a\s+half
          )\s*[- ]?\s*)?
@@ -138,6 +144,19 @@ def duration_from_match(m: re.Match[str], offset: int = 0) -> Duration:
         values = [word_number(p) for p in _RANGE_SPLIT.split(body) if p.strip()]
         nums = [v for v in values if v is not None]
         low, high = (min(nums), max(nums)) if nums else (None, None)
+    elif m.group("xrange"):
+        # "six months to a year", "between 18 months and two years": each end has its own unit.
+        a, b = word_number(m.group("xa")), word_number(m.group("xb"))
+        if a is not None and b is not None:
+            va, vb = a * _unit_months(m.group("xu1")), b * _unit_months(m.group("xu2"))
+            low, high = min(va, vb), max(va, vb)
+            if re.search(r"\band\b", m.group("xrange"), re.IGNORECASE) and not re.match(
+                    r"between\b", m.group("xrange"), re.IGNORECASE):
+                low = high = va + vb  # "a year and six months" is one span
+        else:
+            low = high = None
+        return Duration(m.group(0).strip(), m.start() + offset, m.end() + offset, _round(low), _round(high),
+                        approximate, "months", low is None)
     elif m.group("orrange"):
         unit = m.group("ounit")
         low, high = 1.0, word_number(m.group("oto"))

@@ -21,7 +21,7 @@ from typing import Any
 
 from extractors.cues import cues
 from extractors.dates import DateInterval
-from extractors.numbers import DURATION_RE, Duration, duration_from_match, word_number
+from extractors.numbers import DURATION_RE, NUM, Duration, duration_from_match, word_number
 
 __all__ = ["Ent", "SentCtx", "attribution", "forecast_claims", "gap_claims", "parity_claims"]
 
@@ -54,6 +54,14 @@ class SentCtx:
         self._doc_about_ai = doc_about_ai
         self.earlier: list[dict[str, Any]] = []  # claims of the sentence right before, if it had any
         self.cached: tuple[tuple[bool, float], str | None] | None = None  # (hedging, attribution) once computed
+        self._asides: list[tuple[int, int]] | None = None
+
+    @property
+    def asides(self) -> list[tuple[int, int]]:
+        """Character spans of parentheticals and appositives ("DeepSeek, the lab whose R1 …, is …")."""
+        if self._asides is None:
+            self._asides = [(m.start(), m.end()) for m in _ASIDE.finditer(self.text)]
+        return self._asides
 
     @property
     def doc_about_ai(self) -> bool:
@@ -86,10 +94,14 @@ class SentCtx:
 
 Draft = dict[str, Any]
 
+# Parentheticals and appositives: names inside them describe something else, they are not the subject.
+_CLAUSE_SEP = re.compile(r";\s*|\s+[—–]\s+")
+_ASIDE = re.compile(r"\([^()]{1,200}\)|,\s+(?:the|a|an|whose|which|who|once|itself|formerly)\b[^,;()]{1,150},")
+
 # --- shared regexes -------------------------------------------------------------------------------------------
 
 _BEHIND_POST = re.compile(
-    r"^\s*(?:(?P<behind>behind(?!\s+(?:closed\s+doors|the\s+scenes|bars|schedule|the\s+wheel))|back|adrift|"
+    r"^[\s\"'”’)]*(?:(?P<behind>behind(?!\s+(?:closed\s+doors|the\s+scenes|bars|schedule|the\s+wheel))|back|adrift|"
     r"off\s+the\s+pace|late|away\s+from|short\s+of|shy\s+of)|"
     r"(?P<ahead>ahead|in\s+front|clear\s+of))\b", re.I)
 _TRAIL_BY = re.compile(
@@ -105,7 +117,8 @@ _NOUN_PRE = re.compile(
     r"designers?|counsel|role|story|generation|architect|analyst))|head\s*start|advantage|edge|moat))\b(?P<mid>(?:[^.;]|\.\d){0,120}?)"
     r"(?:\b(?:is|was|are|were|of|at|to|stands\s+at|sits\s+at|stood\s+at|remains|remained|has\s+been|had\s+been|"
     r"now|down\s+to|up\s+to|just|only|roughly|about|around|estimated\s+at|put\s+at|pegged\s+at|measured\s+at|"
-    r"amounts\s+to|closer\s+to|is\s+now|be|will\s+be|of\s+only|of\s+just|of\s+about|of\s+around)|[:—–])\s*$", re.I)
+    r"amounts\s+to|closer\s+to|is\s+now|be|will\s+be|of\s+only|of\s+just|of\s+about|of\s+around|"
+    r"rang(?:e|es|ed|ing)\s+from|anywhere\s+from|somewhere\s+(?:from|between))|[:—–])\s*$", re.I)
 _POST_EXCL = re.compile(
     r"^\s*(?:ago|earlier|later|after|afterwards|before|beforehand|prior|previously|from\s+now|since|into|of\b|"
     r"'?\s*notice|’\s*notice|to\s+(?:double|train|build|ship|release|develop)|old|long|in\s+which|apart|"
@@ -114,12 +127,14 @@ _PRE_EXCL = re.compile(
     r"(?:\bevery|\beach|\bper|\bfor|\bover|\bduring|\bpast|\blast|\bnext|\bfirst|\bafter|\bonce|\bin|\bthe)\s*$",
     re.I)
 _NARROW_PRE = re.compile(
-    r"\b(?:narrow\w*|shr[aiu]nk\w*|clos(?:ed|ing|es)|f[ae]ll(?:en)?|dropp?\w*|compress\w*|widen\w*|gr[oe]wn?|"
+    r"\b(?:narrow\w*|shr[aiu]nk\w*|clos(?:ed|ing|es)(?![- ](?:models?|source|weights?|systems?|labs?|AI|ones|rivals))|"
+    r"f[ae]ll(?:en)?|dropp?\w*|compress\w*|widen\w*|gr[oe]wn?|"
     r"grew|increas\w*|expand\w*|decreas\w*|contract\w*|collaps\w*|cut|went|gone|c[oa]me\s+down|slipp?\w*|"
     r"reduc\w*|shortened|lengthened|moved|changed)\b[^.;]{0,40}?\bfrom\s+$", re.I)
 _IMPLICIT_VERB = re.compile(
     r"\b(?:reach\w*|match\w*|equal\w*|rival\w*|caught\s+up|catch\w*\s+up|perform\w*\s+(?:at|like)|"
-    r"(?:the\s+)?level\s+of|scor\w*\s+where|(?:are|is|now)\s+where|sits?\s+where|what)\b", re.I)
+    r"(?:the\s+)?level\s+of|scor\w*\s+where|(?:are|is|now|sits?|stands?)\s+(?:(?:roughly|about|around|basically|"
+    r"just|already|now|approximately|more\s+or\s+less|today)\s+)*where|what)\b", re.I)
 _IMPLICIT_LINK = re.compile(
     r"\b(?:released|launched|shipped|introduced|unveiled|came\s+out|debuted|arrived|achieved|reached|did|was|"
     r"were|had\s+been|managed|hit|set|posted|published)\b", re.I)
@@ -135,18 +150,22 @@ _FUT = re.compile(
     r"\b(?:will|won't|would|shall|is\s+going\s+to|are\s+going\s+to|(?:is|are|was|were)?\s*expected\s+to|"
     r"expects?\s+to|(?:expects?|wants?|needs?|hopes?\s+for)\s+(?:[\w.'-]+\s+){1,4}?to(?=\s)|(?:is|are)\s+set\s+to|likely\s+to|poised\s+to|on\s+track\s+to|on\s+course\s+to|on\s+pace\s+to|"
     r"slated\s+to|scheduled\s+to|due\s+to|plans?\s+to|planning\s+to|aims?\s+to|aiming\s+to|aimed\s+to|"
-    r"goal\s+(?:of|is\s+to)|target\s+of|targets?|hopes?\s+to|hoping\s+to|intends?\s+to|wants?\s+to|seeks?\s+to|"
+    r"goal\s+(?:of|is\s+to)|target\s+of|targets?|targeting|targeted|hopes?\s+to|hoping\s+to|intends?\s+to|wants?\s+to|seeks?\s+to|"
     r"seeking\s+to|vowed\s+to|vows\s+to|pledged\s+to|pledges\s+to|predicts?|predicted|forecasts?|could|may|might|"
     r"should|projected\s+to|anticipated\s+to|promised\s+to|promises\s+to|tipped\s+to|strives?\s+to|ambition\s+to|"
     r"ambition\s+of|'ll|in\s+order\s+to|bid\s+to|race\s+to|push\s+to|mission\s+to|preparing\s+to|"
-    r"getting\s+ready\s+to|gearing\s+up\s+to|readying\s+to|poised\s+to)\b", re.I)
+    r"getting\s+ready\s+to|gearing\s+up\s+to|readying\s+to|poised\s+to|"
+    r"(?:my|our|the)\s+(?:bet|guess|prediction|forecast|call)(?:\s+is)?|predictions?\s*:|I\s+bet|"
+    r"I(?:'d|’d|\s+would)?\s+(?:guess|bet|predict)|"
+    r"bet(?:ting)?\s+(?:that|on)|hot\s+take\s*:)(?![\w-])", re.I)
 _RELEASE_PLAN = re.compile(
     r"\b(?:slated\s+for|scheduled\s+for|due\s+(?:out\s+)?(?:in|by|for|before)|planned\s+for|"
     r"(?:is|are)\s+expected\s+(?:in|by|before|around)|set\s+for\s+(?:release|launch)|earmarked\s+for|"
     r"pencilled\s+in\s+for|penciled\s+in\s+for|coming\s+(?:in|by))\b", re.I)
 _TARGET = re.compile(
     r"\b(?P<verb>(?P<parity>reach(?:es|ing)?\s+parity|achiev(?:e|es|ing)\s+parity|reach(?:es|ing)?|match(?:es|ing)?|"
-    r"catch(?:es|ing)?\s+up|close[sd]?\s+(?:the|that|this)\s+gap|closing\s+(?:the|that|this)\s+gap|hit|attain|"
+    r"catch(?:es|ing)?\s+up|close[sd]?\s+(?:the|that|this)\s+(?:\w+\s+)?gap|closing\s+(?:the|that|this)\s+(?:\w+\s+)?gap|"
+    r"hit|attain|be\s+at(?!\s+(?:least|most|risk|odds|work|stake|war|pains|the\s+(?:end|start|mercy)))|"
     r"rival|pull\s+level|draw\s+level|be\s+on\s+par|be\s+at\s+parity|be\s+level|be\s+as\s+good\s+as|"
     r"have\s+caught\s+up|have\s+closed\s+the\s+gap|have\s+reached|have\s+matched|equal|level\s+with|parity)|"
     r"(?P<ahead>surpass(?:es|ing)?|overtak(?:e|es|ing)|outperform(?:s|ing)?|beat|exceed|pull\s+ahead|lead|"
@@ -162,6 +181,8 @@ _FORECAST_NEG = re.compile(r"\b(?:unlikely|no\s+chance|doubtful|won't|will\s+not
 _PAST_MARK = re.compile(
     r"\b(?:at\s+the\s+time|back\s+then|at\s+launch|at\s+(?:its|their)\s+(?:launch|release)|used\s+to|previously|"
     r"initially|originally|a\s+year\s+ago|last\s+year|in\s+the\s+past|once)\b", re.I)
+_PAST_LEAD = re.compile(r"\b(?:previously|earlier|once|initially|originally)\s+(?:\w+\s+)?\w+(?:ed|ing)\b[^,;.]{0,30}$",
+                        re.I)
 _PAST_VERB = re.compile(r"\b(?:was|were|had\s+been|stood|used\s+to|lagged|trailed|led|had)\b", re.I)
 _FUTURE_GAP = re.compile(
     r"\b(?:will|'ll|(?:is|are)\s+(?:expected|set|projected|forecast|likely|going)\s+to|would)\b", re.I)
@@ -223,6 +244,12 @@ def _subject_before(ctx: SentCtx, pos: int, exclude: tuple[Ent | None, ...] = ()
         cands = [e for e in ctx.ents if e.end <= pos and e not in exclude]
     if not cands:
         return None
+    if ctx.asides:
+        outside = [e for e in cands if not any(a <= e.start and e.end <= b for a, b in ctx.asides if b <= pos)]
+        cands = outside or cands
+    brk = max((m.end() for m in _CLAUSE_SEP.finditer(text, 0, pos)), default=0)
+    if brk:  # "Frontier models are far ahead; open models trail …": the subject is in the claim's own clause
+        cands = [e for e in cands if e.start >= brk] or cands
     free = [e for e in cands if not re.search(
         r"\b(?:by|from|than|over|behind|with|to|of|according\s+to|per|via|against|versus|vs\.?)\s+(?:the\s+)?$",
         text[: e.start], re.I)]
@@ -386,6 +413,8 @@ def _timeframe(ctx: SentCtx, pos: int) -> tuple[str, str | None, DateInterval | 
                 (ctx.published is not None and d.end < ctx.published and d.granularity != "relative")
                 or (ctx.published is None and not d.relative)):
             return "past", d.text, None
+    if _PAST_LEAD.search(before):
+        return "past", None, None  # "after previously estimating a two-to-three-year gap"
     pm = _PAST_MARK.search(text)
     if pm and (past_verb is not None or pm.group(0).lower() not in ("once", "previously", "initially", "originally")):
         return "past", pm.group(0), None
@@ -443,6 +472,16 @@ _OFF_TOPIC = re.compile(
     r"^[\s,]*(?:\w+\s+){0,3}?(?:in|on|when\s+it\s+comes\s+to)\s+(?:\w+\s+){0,2}?(?:chips?|semiconductors?|"
     r"chipmaking|lithography|fabs?|manufacturing|data\s+cent(?:er|re)s?|hardware|compute\s+capacity|energy|"
     r"power|electricity|revenue|funding|payments?|talent|hiring|adoption|regulation|policy|schedule)\b", re.I)
+_OWN_PLAN = re.compile(r"^\s*(?:of\s+)?(?:its|their|the|our|his|her|company|management)?['’s\s]*(?:own\s+)?"
+                       r"(?:plans?|schedule|targets?|expectations|forecasts?|guidance|budget|timeline|deadline|"
+                       r"projections?)\b", re.I)
+_OFF_TOPIC_SUBJ = re.compile(
+    r"\b(?:adoption|revenues?|funding|chips?|semiconductors?|chipmaking|lithography|fabs?|manufacturing|hardware|"
+    r"data\s+cent(?:er|re)s?|energy|electricity|payments?|talent|hiring|regulation|policy|exports?|sales|shares|"
+    r"stocks?|valuations?|usage|users|downloads|deployment|infrastructure)"
+    r"(?:\s+(?:is|are|was|were|remains?|remained|now|still|has|have|had|already|only|just|sits?|stands?|running|"
+    r"tracking|trending|sitting|coming\s+in|been))*\s*$",
+    re.I)
 _CAPABILITY = re.compile(r"\b(?:level|capabilit\w*|performance|match\w*|comparable|equivalent|as\s+good|"
                          r"on\s+par|score\w*)\b", re.I)
 # Release timing, not capability: "was released six months ahead of Llama 4".
@@ -483,7 +522,14 @@ def _between(ctx: SentCtx, lo: int, hi: int) -> tuple[Ent | None, Ent | None] | 
 
 
 def _range_parts(dur: Duration) -> tuple[float, float] | None:
-    """For "12 to 3 months" return the numbers in written order, in months."""
+    """For "12 to 3 months" (or "a year to six months") return the numbers in written order, in months."""
+    x = _XRANGE_PARTS.match(dur.text)
+    if x:
+        a, b = word_number(x.group("a")), word_number(x.group("b"))
+        if a is None or b is None:
+            return None
+        fa, fb = _UNIT_FACTOR[_unit_name(x.group("ua"))], _UNIT_FACTOR[_unit_name(x.group("ub"))]
+        return round(a * fa, 2), round(b * fb, 2)
     m = re.match(r"(?P<a>[\w.]+(?:-\w+)?)\s*(?:-|–|—|\bto\b)\s*(?P<b>[\w.]+?(?:-[a-z]+)?)\s*[- ]?\s*"
                  r"(?P<u>(?:month|year|week)s?)", dur.text)
     if not m:
@@ -495,10 +541,21 @@ def _range_parts(dur: Duration) -> tuple[float, float] | None:
     return round(a * f, 2), round(b * f, 2)
 
 
+_XRANGE_PARTS = re.compile(
+    rf"^(?:[\w~]+\s+)*?(?P<a>{NUM})\s*[- ]?\s*(?P<ua>months?|years?|weeks?|quarters?)\s+(?:to|and)\s+"
+    rf"(?:[a-z]+\s+)?(?P<b>{NUM})\s*[- ]?\s*(?P<ub>months?|years?|weeks?|quarters?)$", re.I)
+
+
+def _unit_name(unit: str) -> str:
+    u = unit.lower()
+    return "years" if u.startswith("y") else "weeks" if u.startswith("w") else "quarters" if u.startswith(
+        "q") else "months"
+
+
 _NOUN_WORD = re.compile(r"\b(?:lag|gap|deficit|lead|head\s*start|advantage|edge|moat|gulf|distance|shortfall)\b",
                         re.I)
 _DETERMINER = re.compile(r"(?:\b(?:the|a|an|this|that|its|their|our|his|her|whose)|[\w.-]+['’]s?)\s+"
-                         r"(?:[\w.-]+\s+){0,3}$", re.I)
+                         r"(?:[\w./–-]+\s+){0,3}$", re.I)
 
 
 def _noun_before(pre: str) -> re.Match[str] | None:
@@ -519,6 +576,21 @@ def _noun_before(pre: str) -> re.Match[str] | None:
     return best
 
 
+_UNIT_FACTOR = {"months": 1.0, "years": 12.0, "weeks": 12.0 / 52, "quarters": 3.0, "days": 12.0 / 365}
+_BARE_TO = re.compile(rf"\s+to\s+(?P<body>(?P<mods>(?:just|only|about|roughly|around|nearly|some|~)\s*)?"
+                      rf"(?P<n>{NUM}))\b(?!\s*(?:%|percent|points?|pts|months?|years?|weeks?|quarters?|days?)\b|[-.]\d)",
+                      re.I)
+_NOT_ALT = re.compile(r"^[\"'”’]?,?\s+(?:not|rather\s+than|instead\s+of)\s+$", re.I)
+_CLEFT = re.compile(r"^\s*[:—–-]\s*(?:that|this|it)(?:['’]s|\s+is|\s+was)\s+(?:roughly\s+|about\s+|approximately\s+)?"
+                    r"how\s+(?:far|long|much)\s+", re.I)
+_CLEFT_VERB = re.compile(r"\b(?:(?P<behind>behind|trail\w*|lag\w*)|(?P<ahead>ahead|lead\w*))\b", re.I)
+_LIST_CONT = re.compile(r"^(?:\s+(?:for|on|in|when\s+it\s+comes\s+to|with)\s+[^,.;:]{1,40}?)?"
+                        r"\s*(?:,|;|\band\b|,\s*and\b)\s*$", re.I)
+_ELLIPSIS = re.compile(rf"(?:\band|\bbut|\bwhile|,)\s+"
+                       rf"(?P<mods>(?:about|roughly|around|nearly|some|perhaps|maybe|~)\s*)?"
+                       rf"(?P<n>{NUM})\s+(?P<dir>behind|ahead\s+of)\b", re.I)
+_SMALL_CLAUSE = re.compile(r"\b(?:put|puts|putting|leave|leaves|leaving|left|keep|keeps|keeping|kept|place|places|"
+                           r"placed|placing)\s+$", re.I)
 _UNIT_AT = re.compile(r"(?:months?|years?|weeks?|quarters?|days?|mos?\.?|yrs?|wks?)\b", re.I)
 
 
@@ -583,6 +655,16 @@ def gap_claims(ctx: SentCtx) -> list[Draft]:
                     text[dur.end: durs[i + 1].start], re.I):
                 first, second = dur, durs[i + 1]
                 skip.add(i + 1)
+            elif dur.low is not None and dur.low == dur.high and (bm := _BARE_TO.match(text, dur.end)) is not None:
+                # "narrowed from roughly 18 months to about six": the second number borrows the unit.
+                v = word_number(bm.group("n"))
+                if v is not None and bm.group("n").lower() not in ("a", "an"):
+                    f = _UNIT_FACTOR.get(dur.unit, 1.0)
+                    if f == 12.0 and v > 3:
+                        f = 1.0  # "from two years to eight" means eight months
+                    first = dur
+                    second = Duration(bm.group(0).strip(), bm.start("body"), bm.end(), round(v * f, 2),
+                                      round(v * f, 2), bool(bm.group("mods")), dur.unit, False)
             if first is not None and second is not None:
                 if _blocked(ctx, dur.start):
                     continue
@@ -605,7 +687,8 @@ def gap_claims(ctx: SentCtx) -> list[Draft]:
         earlier = out or (ctx.earlier if re.match(r"\s*(?:that|this|it|the\s+(?:gap|lag|lead))\b", text, re.I)
                           else [])
         if earlier and re.search(r"\b(?:down|up)\s+from\s+$|\bcompared\s+with\s+$|\bfrom\s+$", pre, re.I) and \
-                not _BEHIND_POST.match(post) and not _NARROW_PRE.search(pre):
+                not _BEHIND_POST.match(post) and not (_NARROW_PRE.search(pre) and not re.search(
+                    r"\b(?:down|up)\s+from\s+$", pre, re.I)):
             base = earlier[-1]
             if base["kind"] == "gap" and base["direction"] in ("behind", "ahead"):
                 d_past = dict(base)
@@ -617,6 +700,12 @@ def gap_claims(ctx: SentCtx) -> list[Draft]:
                     d_past[k] = base[k]
                 out.append(d_past)
                 continue
+        post_at = dur.end
+        if i + 1 < len(durs) and _NOT_ALT.match(text[dur.end: durs[i + 1].start]):
+            # "months, not years, behind": the claim is the first span; the cue follows the rejected one.
+            post_at = durs[i + 1].end
+            post = text[post_at:]
+            skip.add(i + 1)
         m_post = _BEHIND_POST.match(post)
         m_adj = _NOUN_ADJ_POST.match(post)
         m_by = _TRAIL_BY.search(pre)
@@ -628,9 +717,9 @@ def gap_claims(ctx: SentCtx) -> list[Draft]:
             continue  # "spent eight months behind closed doors": a duration, not a gap
         if m_post:
             direction = "behind" if m_post.group("behind") else "ahead"
-            ref_pos = dur.end + m_post.end()
+            ref_pos = post_at + m_post.end()
             ref = _reference_after(ctx, ref_pos)
-            subj = _subject_before(ctx, dur.start)
+            subj = _small_clause_subject(ctx, dur.start) or _subject_before(ctx, dur.start)
             cue_pos = dur.start
         elif within_of:
             direction = "behind"
@@ -649,7 +738,7 @@ def gap_claims(ctx: SentCtx) -> list[Draft]:
         elif m_adj is not None and (not _PRE_EXCL.search(pre[-12:]) or re.search(r"\b(?:a|an|the|its|their)\s*$", pre)):
             adj_noun = m_adj.group(0).strip().lower()
             direction = "ahead" if m_adj.group("ahead") else "behind"
-            after = dur.end + m_adj.end()
+            after = post_at + m_adj.end()
             ref = _reference_after(ctx, after, 60)
             pair = _between(ctx, dur.end, len(text)) if adj_noun in ("gap", "gulf") else None
             if pair:
@@ -687,6 +776,25 @@ def gap_claims(ctx: SentCtx) -> list[Draft]:
             ref = refs[0] if refs else None
             subj = _subject_before(ctx, iv.start())
             cue_pos = iv.start()
+        elif (cm := _CLEFT.match(post)) is not None:
+            # "Three months: that's how far Chinese open models trail the US frontier."
+            vm = _CLEFT_VERB.search(post, cm.end(), min(len(post), cm.end() + 80))
+            if vm is None:
+                continue
+            direction = "behind" if vm.group("behind") else "ahead"
+            lo_abs, verb_abs = post_at + cm.end(), post_at + vm.start()
+            inner = _ents_between(ctx, lo_abs, verb_abs)
+            subj = inner[0] if inner else None
+            ref = _reference_after(ctx, post_at + vm.end(), 40)
+            cue_pos = dur.start
+        elif out and out[-1].get("_end") is not None and out[-1]["direction"] in ("behind", "ahead") and \
+                _LIST_CONT.match(text[out[-1]["_end"]: dur.start]) and not _POST_EXCL.match(post):
+            # "~9 months for text, ~18 months for agents": a second value of the same gap.
+            d_more = dict(out[-1])
+            d_more.update({"months_low": dur.low, "months_high": dur.high, "approximate": dur.approximate,
+                           "_pos": dur.start, "_lo": dur.start, "_end": dur.end, "_unit": dur.unit})
+            out.append(d_more)
+            continue
         else:
             continue
         if direction is None:
@@ -697,8 +805,10 @@ def gap_claims(ctx: SentCtx) -> list[Draft]:
             continue
         if dur.unit_only and not re.search(r"s\b|\b(?:few|several|many|handful)\b", dur.text, re.I):
             continue  # "the year ahead": a bare singular unit is not a quantity
-        if m_post and _OFF_TOPIC.match(post[m_post.end():]):
-            continue
+        if m_post and (_OFF_TOPIC.match(post[m_post.end():]) or _OWN_PLAN.match(post[m_post.end():])):
+            continue  # "behind in chips", "a year ahead of its own plan"
+        if (m_post or m_by) and _OFF_TOPIC_SUBJ.search(text, 0, cue_pos if m_by else dur.start):
+            continue  # "AI adoption lags the US by two years": a gap, but not in model capability
         if m_post and _RELEASE_TIMING.search(pre) and not _CAPABILITY.search(post):
             continue  # "was released six months ahead of Llama 4": release timing, not a capability gap
         # Noun forms ("the gap is five months") may lean on the article's topic; the other forms need AI
@@ -712,8 +822,48 @@ def gap_claims(ctx: SentCtx) -> list[Draft]:
         pair_words = re.search(r"\bbetween\s+(?:the\s+)?(?:two|both)\b", text, re.I)
         if pair_words and subj is None:
             continue  # "the gap between the two funding rounds"
-        out.append(_draft(ctx, "gap", direction, dur, subj, ref, dur.start))
+        d_new = _draft(ctx, "gap", direction, dur, subj, ref, dur.start)
+        d_new.update({"_lo": min(cue_pos, dur.start), "_end": dur.end, "_unit": dur.unit})
+        out.append(d_new)
+    if out:
+        out += _elliptical(ctx, out)
     return out
+
+
+def _elliptical(ctx: SentCtx, found: list[Draft]) -> list[Draft]:
+    """ "eight months behind GPT-5 and roughly three behind Opus 4.1": a bare number reusing the unit."""
+    base = next((d for d in reversed(found) if d.get("_unit") and d["months_low"] is not None and
+                 d["direction"] in ("behind", "ahead")), None)
+    if base is None:
+        return []
+    out: list[Draft] = []
+    for em in _ELLIPSIS.finditer(ctx.text, base["_end"]):
+        v = word_number(em.group("n"))
+        if v is None or em.group("n").lower() in ("a", "an"):
+            continue
+        direction = "behind" if em.group("dir").lower().startswith("behind") else "ahead"
+        if direction != base["direction"] or is_negated(ctx.text, em.start("n")):
+            continue
+        months = round(v * _UNIT_FACTOR.get(base["_unit"], 1.0), 2)
+        ref = _reference_after(ctx, em.end(), 40)
+        if ref is None:
+            continue  # "… and 40 behind on compute per researcher": the bare number needs a named comparator
+        d = dict(base)
+        d.update({"months_low": months, "months_high": months, "approximate": bool(em.group("mods")),
+                  "reference": ref.text if ref else None, "reference_group": _group_of(ref),
+                  "_pos": em.start("n"), "_lo": em.start("n"), "_end": em.end("n")})
+        out.append(d)
+    return out
+
+
+def _small_clause_subject(ctx: SentCtx, pos: int) -> Ent | None:
+    """ "put Google about two months ahead", "leaves China a year behind": the object right before the span."""
+    last = next((e for e in reversed(ctx.ents) if e.end <= pos), None)
+    if last is None or ctx.text[last.end: pos].strip():
+        return None
+    if not _SMALL_CLAUSE.search(ctx.text, 0, last.start):
+        return None
+    return last
 
 
 def parity_claims(ctx: SentCtx, taken: list[Draft]) -> list[Draft]:
@@ -724,7 +874,7 @@ def parity_claims(ctx: SentCtx, taken: list[Draft]) -> list[Draft]:
     text = ctx.text
     out: list[Draft] = []
     for m in _PARITY.finditer(text):
-        if any(abs(d["_pos"] - m.start()) < 60 for d in taken):
+        if any((d["_lo"] if "_lo" in d else d["_pos"]) - 60 < m.start() < d["_pos"] + 60 for d in taken):
             continue
         window = text[max(0, m.start() - 45): m.start()]
         if _FUT.search(window) or re.search(r"\bto\s+(?:be\s+)?$", window, re.I):
@@ -763,6 +913,8 @@ def _target_text(ctx: SentCtx, lo: int, hi: int, parity: bool) -> tuple[str | No
     return t, models
 
 
+_RIVAL_REL = re.compile(r"\b(?:that|which)\s+(?:could\s+|would\s+|will\s+)?(?:rival|match|equal)s?\b|"
+                        r"\b(?:rivaling|rivalling|matching)\b", re.I)
 _LEVEL_WORDS = re.compile(r"\b(?:level|parity|par|frontier|performance|capabilit\w*|state[- ]of[- ]the[- ]art|"
                           r"models?|labs?|systems?|rivals?|counterparts|peers|world|global\w*|race|field|AI)\b",
                           re.I)
@@ -789,6 +941,8 @@ def forecast_claims(ctx: SentCtx) -> list[Draft]:
     is_goal. Without a deadline there is nothing to check later, so no forecast is emitted.
     """
     text = ctx.text
+    if not any(d.bound not in ("ago", "after") for _s, _e, d in ctx.dates):
+        return []  # no deadline, no forecast (and the cue search below is the costly part)
     c = cues()
     fut = _FUT.search(text)
     plan = _RELEASE_PLAN.search(text)
@@ -826,13 +980,20 @@ def forecast_claims(ctx: SentCtx) -> list[Draft]:
     is_release = release_plan or (target is not None and target.group("release") is not None)
     if target is not None and target.group("parity"):
         direction = "parity"
+    elif is_release and _RIVAL_REL.search(text, after, max(after, ds) if ds >= after else len(text)):
+        direction = "parity"  # "to open-source a model that rivals GPT-5.1 next year"
     elif target is not None and target.group("ahead"):
         direction = "ahead"
-    subj = _subject_before(ctx, cue_pos)
+    subj = _adjacent_subject(ctx, cue_pos) or _subject_before(ctx, cue_pos)
     if fut is not None and re.match(r"(?:expects?|wants?|needs?|hopes?\s+for)\s+(?!to\b)", fut.group(0), re.I):
         inner = _ents_between(ctx, fut.start(), fut.end())
         if inner:
             subj = inner[0]
+    elif fut is not None and _SPEECH_FUT.match(fut.group(0)) and fut.end() <= anchor:
+        # "Analysts predict that Chinese open models will…", "My bet: open weights catch up…"
+        inner = _ents_between(ctx, fut.end(), anchor)
+        if inner:
+            subj = next((e for k in ("GROUP", "MODEL", "ORG") for e in inner if e.kind == k), inner[0])
     if is_release:
         labs = [e for e in ctx.ents if e.end <= anchor and e.kind in ("ORG", "GROUP")]
         if labs:
@@ -844,6 +1005,7 @@ def forecast_claims(ctx: SentCtx) -> list[Draft]:
         subj = _neighbour_subject(ctx)
     tgt: str | None
     tmodels: list[str]
+    t_hi = ds  # where the target phrase ends (the deadline, when it follows the target)
     if is_release:
         rel_ents = [e for e in ctx.ents if e.kind == "MODEL" and not (e.model_id or "").startswith("family:")]
         obj = _ents_between(ctx, after, ds) if ds >= after else []
@@ -864,11 +1026,12 @@ def forecast_claims(ctx: SentCtx) -> list[Draft]:
         end_m = re.search(r"[,;]|\.(?!\d)|\s(?:according|said|says|as|because|thanks)\b", text[after:hi])
         if end_m:
             hi = after + end_m.start()
+        t_hi = hi
         tgt, tmodels = _target_text(ctx, after, hi, direction == "parity")
         if direction == "parity" and tgt and "parity" in target.group(0).lower() and not tgt.lower().startswith(
                 "parity"):
             tgt = "parity " + tgt
-    if not _forecast_target_ok(ctx, is_release, tgt, tmodels, after, ds) or not _ai_context(ctx):
+    if not _forecast_target_ok(ctx, is_release, tgt, tmodels, after, t_hi) or not _ai_context(ctx):
         return []
     goal = bool(c.goal.search(text[: anchor + 1]))
     d = _draft(ctx, "forecast", direction, None, subj, None, anchor)
@@ -884,6 +1047,21 @@ def forecast_claims(ctx: SentCtx) -> list[Draft]:
     if goal and not d["hedged"]:
         d["confidence"] = min(d["confidence"], 0.7)
     return [d]
+
+
+_SPEECH_FUT = re.compile(r"(?:predict|forecast|my|our|the|I\b|bet|hot)", re.I)
+_ADJACENT = re.compile(r"^\s*(?:(?:also|now|still|itself|themselves|too|as\s+well)\s+)*$", re.I)
+
+
+def _adjacent_subject(ctx: SentCtx, pos: int) -> Ent | None:
+    """The entity right before the future cue ("… fear DeepSeek could match …") is its grammatical subject."""
+    last = next((e for e in reversed(ctx.ents) if e.end <= pos), None)
+    if last is None or not _ADJACENT.match(ctx.text[last.end: pos]):
+        return None
+    if re.search(r"\b(?:by|from|than|over|with|to|of|per|via|against|versus|vs\.?)\s+(?:the\s+)?$",
+                 ctx.text[: last.start], re.I):
+        return None
+    return last
 
 
 def _demo(text: str) -> SentCtx:

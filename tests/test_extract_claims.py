@@ -53,7 +53,8 @@ def test_subject_reference_and_models():
     assert c.subject == "Chinese open-source models"
     assert c.subject_group == {"country": "CN", "openness": "open"}
     assert c.reference == "Claude Sonnet 4.5"
-    assert c.reference_group == {"model": "claude-sonnet-4.5"}
+    assert c.reference_group == {"model": "claude-sonnet-4.5", "lab": "anthropic", "country": "US",
+                                 "openness": "closed"}
     assert c.models == ["claude-sonnet-4.5"]
     assert c.approximate is True
     assert c.timeframe == "current"
@@ -61,8 +62,8 @@ def test_subject_reference_and_models():
 
 def test_possessive_lab_model_reference():
     c = one("DeepSeek has caught up with OpenAI's o1 on reasoning benchmarks.")
-    assert c.subject_group == {"lab": "deepseek"}
-    assert c.reference_group == {"model": "o1"}
+    assert c.subject_group == {"lab": "deepseek", "country": "CN"}
+    assert c.reference_group == {"model": "o1", "lab": "openai", "country": "US", "openness": "closed"}
 
 
 def test_past_timeframe_and_narrowing():
@@ -76,8 +77,8 @@ def test_past_timeframe_and_narrowing():
 def test_implicit_gap():
     c = one("Kimi K2 Thinking reached the level of GPT-5, released eight months earlier.")
     assert nums(c) == ("gap", "behind", 8, 8)
-    assert c.subject_group == {"model": "kimi-k2-thinking"}
-    assert c.reference_group == {"model": "gpt-5"}
+    assert c.subject_group == {"model": "kimi-k2-thinking", "lab": "moonshot", "country": "CN", "openness": "open"}
+    assert c.reference_group == {"model": "gpt-5", "lab": "openai", "country": "US", "openness": "closed"}
 
 
 def test_subject_from_neighbouring_sentence():
@@ -263,3 +264,100 @@ def test_optional_ner_is_off_without_a_model(monkeypatch):
     assert ner.available() is False
     assert ner.attribute("Open models are six months behind, she said.") is None
     assert one("Open models are six months behind, she said.").attributed_to is None
+
+
+# --- group enrichment: the dicts the outcomes resolver reads (keys country / openness / lab / model / scope) ---
+
+def test_lab_group_carries_its_country_but_no_guessed_openness():
+    c = one("DeepSeek remains 9 months behind OpenAI.")
+    assert c.subject_group == {"lab": "deepseek", "country": "CN"}
+    assert c.reference_group == {"lab": "openai", "country": "US"}
+    c = one("Moonshot is roughly four months behind Anthropic.")
+    assert c.subject_group == {"lab": "moonshot", "country": "CN"}
+    assert c.reference_group == {"lab": "anthropic", "country": "US"}
+
+
+def test_lab_openness_only_when_the_sentence_says_so():
+    c = one("DeepSeek's open-weight models are five months behind OpenAI.")
+    assert c.subject_group == {"lab": "deepseek", "country": "CN", "openness": "open"}
+
+
+def test_model_group_from_the_gazetteer():
+    c = one("Kimi K2 Thinking is four months behind GPT-5 on agentic coding.")
+    assert c.subject_group == {"model": "kimi-k2-thinking", "lab": "moonshot", "country": "CN", "openness": "open"}
+    assert c.reference_group == {"model": "gpt-5", "lab": "openai", "country": "US", "openness": "closed"}
+    c = one("Qwen3.5-Max lands two months behind Gemini 3 Pro in our tests.")  # an unseen hosted tier: closed
+    assert c.subject_group == {"model": "qwen3.5-max", "lab": "alibaba", "country": "CN", "openness": "closed"}
+
+
+def test_country_and_scope_groups():
+    c = one("Chinese developers are six months behind US labs.")
+    assert c.subject_group == {"country": "CN"}
+    assert c.reference_group == {"country": "US"}
+    c = one("Open models are three months behind the frontier.")
+    assert c.subject_group == {"openness": "open"}
+    assert c.reference_group == {"scope": "frontier"}
+    c = one("Open models trail frontier models by nine months.")
+    assert c.reference_group == {"scope": "frontier"}
+
+
+def test_group_helpers_on_literal_ids():
+    from extractors.groups import lab_group
+
+    assert lab_group("deepseek") == {"lab": "deepseek", "country": "CN"}
+    assert lab_group("mistral") == {"lab": "mistral", "country": "FR"}
+    assert lab_group("unknown-lab") == {"lab": "unknown-lab"}
+
+
+def test_enriched_groups_stay_compatible_with_the_resolver():
+    from warehouse.outcomes.resolve import effective_group
+
+    c = one("Kimi K2 Thinking is four months behind GPT-5 on agentic coding.")
+    assert effective_group(c.subject_group) == {"model": "kimi-k2-thinking"}
+
+
+# --- constructions found on the held-out set (tests/golden/blind_*.jsonl) ---
+
+@pytest.mark.parametrize(("text", "lo", "hi"), [
+    ("The best open-weight systems are a quarter or two behind the closed frontier.", 3, 6),
+    ("They're nine-to-12 months behind US labs, a researcher said.", 9, 12),
+    ("Chinese frontier labs are somewhere between six months and a year behind.", 6, 12),
+    ("China's top models are \u201cmaybe five or six months\u201d behind the US.", 5, 6),
+    ("Chinese AI is \u201cmonths, not years\u201d behind the US.", None, None),
+])
+def test_spans_written_in_news_style(text, lo, hi):
+    c = one(text)
+    assert (c.direction, c.months_low, c.months_high) == ("behind", lo, hi)
+
+
+def test_narrowing_with_a_bare_second_number():
+    claims = extract_claims("The gap between Chinese and American frontier models has narrowed from roughly "
+                            "18 months to about six, per the report.", PUB)
+    assert sorted((c.timeframe, c.months_low) for c in claims) == [("current", 6.0), ("past", 18.0)]
+
+
+def test_elliptical_second_gap_and_cleft():
+    claims = extract_claims("Qwen3-Max is eight months behind GPT-5 and roughly three behind Claude Opus 4.1.", PUB)
+    assert [(c.months_low, c.reference_group.get("model")) for c in claims] == [
+        (8.0, "gpt-5"), (3.0, "claude-opus-4.1")]
+    c = one("Three months: that's how far Chinese open models trail the US frontier.")
+    assert (c.direction, c.months_low, c.subject_group) == ("behind", 3.0, {"country": "CN", "openness": "open"})
+
+
+def test_subject_skips_appositives_and_parentheticals():
+    c = one("DeepSeek, the Hangzhou-based lab whose R1 model rattled markets, is less than a year behind OpenAI.")
+    assert c.subject_group == {"lab": "deepseek", "country": "CN"}
+    c = one("Moonshot's Kimi K2 (an open-weight model with one trillion parameters) trails GPT-5 by about five months.")
+    assert c.subject_group["model"] == "kimi-k2"
+
+
+def test_forecasts_in_post_style():
+    c = one("My bet: open weights catch up to Sonnet 4.5 by Q4.")
+    assert (c.kind, c.direction, c.deadline_end) == ("forecast", "parity", date(2026, 12, 31))
+    assert c.subject_group == {"openness": "open"}
+    c = one("Tencent is targeting parity with the top US models by the end of 2026.")
+    assert (c.kind, c.is_goal, c.deadline_end) == ("forecast", True, date(2026, 12, 31))
+
+
+def test_off_topic_gaps_are_not_claims():
+    assert extract_claims("The country's AI adoption lags the US by two years, a survey found.", PUB) == []

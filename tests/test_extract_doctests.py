@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["extractors.numbers", "extractors.dates", "extractors.models", "extractors.groups", "extractors.rules",
-           "extractors.claims"]
+           "extractors.claims", "extractors.retrie"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -34,11 +34,14 @@ def test_floors_match_the_corpus():
 def test_floors_are_high():
     for floor in FLOORS["constructions"].values():
         assert all(v >= 0.9 for v in floor.values())
+    # Held-out (blind) floors sit at what the extractor reached; a few strict ones are just under 0.9.
+    for floor in [*FLOORS["held_out"].values(), *FLOORS["held_out_totals"].values()]:
+        assert all(v >= 0.85 for v in floor.values())
 
 
 def test_every_construction_has_a_floor(scores):
     strict, _ = scores
-    missing = {k for k in strict if not k.startswith("ALL")} - set(FLOORS["constructions"])
+    missing = {k for k in strict if not k.startswith("ALL")} - set(FLOORS["constructions"]) - set(FLOORS["held_out"])
     assert not missing, f"constructions without a floor: {sorted(missing)}"
 
 
@@ -51,7 +54,7 @@ def _check(name: str, floor: dict[str, float], strict: Score, core: Score) -> li
 def test_scores_at_or_above_floors(scores):
     strict, core = scores
     failures: list[str] = []
-    for name, floor in {**FLOORS["constructions"], **FLOORS["totals"]}.items():
+    for name, floor in {**FLOORS["constructions"], **FLOORS["held_out"], **FLOORS["totals"]}.items():
         failures += _check(name, floor, strict[name], core[name])
     detail = "\n".join(e for k in strict if not k.startswith("ALL") for e in strict[k].errors)
     assert not failures, "\n".join(failures) + "\n\n" + detail
@@ -68,3 +71,13 @@ def test_golden_rows_are_well_formed():
             assert set(claim) <= allowed, (row["id"], set(claim) - allowed)
             assert claim["kind"] in ("gap", "forecast")
         assert row["construction"].startswith("neg_") == (not row["claims"]), row["id"]
+
+
+def test_held_out_totals_at_or_above_floors():
+    rows = [r for r in load_golden() if r["id"].startswith("blind")]
+    assert len(rows) >= 120 and sum(not r["claims"] for r in rows) >= 0.4 * len(rows)
+    strict, core = evaluate(rows, strict=True), evaluate(rows, strict=False)
+    failures: list[str] = []
+    for name, floor in FLOORS["held_out_totals"].items():
+        failures += _check(name, floor, strict[name], core[name])
+    assert not failures, "\n".join(failures)

@@ -229,3 +229,11 @@ def test_past_period_parsing() -> None:
     assert past_period("early 2024") == (date(2024, 1, 1), date(2024, 4, 30))
     assert past_period("in late-2025") == (date(2025, 9, 1), date(2025, 12, 31))
     assert past_period("last spring") is None
+
+
+def test_default_reference_prefers_lab_over_country():
+    from warehouse.outcomes.resolve import default_reference
+
+    assert default_reference({"lab": "openai", "country": "US"}) == {"scope": "frontier", "lab": "!openai"}
+    assert default_reference({"country": "CN", "openness": "open"}) == {"openness": "closed"}
+    assert default_reference({"country": "CN"}) == {"country": "US"}

@@ -127,13 +127,15 @@ def default_reference(subject: dict[str, str]) -> dict[str, str]:
     """The group a subject is compared with when the claim names none (the complement that makes sense)."""
     if "model" in subject:
         return {"scope": "frontier", "model": "!" + subject["model"]}
+    # A lab is checked before its country: "OpenAI is six months ahead" compares OpenAI with every other lab,
+    # not with the models of other countries (the extractor adds the lab's country to the subject).
+    if "lab" in subject:
+        return {"scope": "frontier", "lab": "!" + subject["lab"]}
     if "openness" in subject:
         return {"openness": "closed" if subject["openness"].lstrip("!") == "open" else "open"}
     if "country" in subject:
         c = subject["country"]
         return {"country": "US"} if c != "US" else {"country": "!US"}
-    if "lab" in subject:
-        return {"scope": "frontier", "lab": "!" + subject["lab"]}
     return {"scope": "frontier"}
 
 
