@@ -9,8 +9,9 @@ Flows: `ingest`, `extract`, `sync-releases`, `resolve`, and `pipeline` (all of t
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,22 @@ def pending(db: str, limit: int | None, force: bool, since: date | None) -> list
     return docs
 
 
-@task(name="extract-batch", cache_policy=NO_CACHE)
+def _batch_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
+    """Key a batch by the extractor version and the exact texts: same input, same claims."""
+    from extractors.claims import EXTRACTOR_VERSION
+
+    digest = hashlib.sha256(EXTRACTOR_VERSION.encode())
+    for doc in parameters["batch"]:
+        digest.update(f"\x1f{doc.doc_id}\x1e{doc.published}\x1e".encode())
+        digest.update(doc.text.encode("utf-8", "replace"))
+    return "extract-batch-" + digest.hexdigest()
+
+
+# The one cached task: extraction is pure, so a batch already extracted by this extractor version (a second
+# run racing the first over the same backlog, or a run retried after a crash between extract and load) is
+# read back instead of recomputed. Tasks that write the warehouse are never cached: a cache hit would skip
+# the write.
+@task(name="extract-batch", cache_key_fn=_batch_cache_key, cache_expiration=timedelta(days=1), persist_result=True)
 def extract_batch(batch: list[stages.DocText]) -> tuple[list[Any], list[Any]]:
     """Extract mentions and claims from one batch of documents (pure CPU work, no I/O)."""
     return stages.extract_batch(batch)

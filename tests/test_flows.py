@@ -96,3 +96,21 @@ def test_settings_select_task_runner(monkeypatch):
     monkeypatch.setenv("CLAIMWATCH_TASK_RUNNER", "dask")
     runner = _task_runner(load_settings())
     assert type(runner).__name__ == "DaskTaskRunner"
+
+
+def test_extract_batch_is_cached_by_content_and_version(harness):
+    """A batch with the same texts and extractor version is read back from the result cache."""
+    from prefect import flow
+
+    from flows.pipeline import extract_batch
+
+    batch = [stages.DocText("d1", "Chinese open-source models are about five months behind Claude Sonnet 4.5.",
+                            None)]
+
+    @flow
+    def twice() -> tuple[str, str]:
+        first = extract_batch(batch, return_state=True)
+        second = extract_batch(batch, return_state=True)
+        return first.name, second.name
+
+    assert twice() == ("Completed", "Cached")
