@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
+import os
+import threading
+import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,11 +27,15 @@ import pyarrow as pa
 
 from schemas import Claim, Document, Mention, RawItem
 from warehouse import writer
-from warehouse.load import insert, load_documents, replace_extractions
+from warehouse.load import insert, load_documents, load_raw_items, replace_extractions
 
 log = logging.getLogger(__name__)
 
 PARSEABLE_KINDS = ("article", "page", "post")
+# Raw items stored or parsed, or documents extracted, per load. A backlog is read, processed and loaded in
+# slices of this size, so a run's memory does not grow with the backlog, at the cost of one short write per
+# slice; each slice is its own transaction, so a killed run loses at most the slice in hand.
+CHUNK_SIZE = 1000
 
 
 def new_run_id() -> str:
@@ -51,10 +62,17 @@ def ingest_stage(sources: Sequence[Any], db: str | Path, settings: Any, run_id: 
 
 def load_ingest(db: str | Path, result: Any) -> dict[str, int]:
     """Store an IngestResult: new raw items, the fetch log, HTTP validators and cursors."""
+    from dataclasses import replace
+
     from sources.ingest import save_result
 
+    items = result.items
     with writer(db) as con:
-        counts: dict[str, int] = save_result(con, result)
+        # Raw bodies go in slices (insert-or-ignore, like save_result): one Arrow copy of a whole backlog's
+        # bodies would double the run's peak memory. save_result stores everything else.
+        new_raw = sum(load_raw_items(con, items[i : i + CHUNK_SIZE]) for i in range(0, len(items), CHUNK_SIZE))
+        counts: dict[str, int] = save_result(con, replace(result, items=[]))
+        counts["raw_items"] = new_raw
     return counts
 
 
@@ -203,13 +221,28 @@ def _prefer_canonical_copies(con: Any, docs: list[Document]) -> None:
         con.unregister("_canon")
 
 
-def parse_stage(db: str | Path, limit: int | None = None) -> dict[str, int]:
-    """Parse every raw item not parsed yet and load the documents."""
-    items = pending_raw_items(db, limit)
-    outcome = parse_items(items)
-    counts = load_parsed(db, outcome)
-    counts["items_parsed"] = len(items)
-    return counts
+def parse_stage(db: str | Path, limit: int | None = None, chunk: int = CHUNK_SIZE) -> dict[str, int]:
+    """Parse every raw item not parsed yet (at most `limit`) and load the documents, `chunk` items at a time."""
+    totals = {"documents_new": 0, "parse_errors": 0, "parse_skipped": 0, "duplicates": 0, "items_parsed": 0}
+    remaining = limit
+    seen: set[str] = set()
+    while remaining is None or remaining > 0:
+        size = chunk if remaining is None else min(chunk, remaining)
+        # Every parsed item gets a parse mark, so the next read starts after this slice; `seen` stops the
+        # loop should a slice ever fail to be marked, instead of parsing it forever.
+        items = [i for i in pending_raw_items(db, size) if i.item_id not in seen]
+        if not items:
+            break
+        seen.update(i.item_id for i in items)
+        n_items = len(items)
+        outcome = parse_items(items)
+        del items
+        for key, value in load_parsed(db, outcome).items():
+            totals[key] = totals.get(key, 0) + value
+        totals["items_parsed"] += n_items
+        if remaining is not None:
+            remaining -= n_items
+    return totals
 
 
 # ---------------------------------------------------------------------------------------------- extract
@@ -270,22 +303,61 @@ def load_extractions(
     return {"documents_extracted": len(ids), "mentions": n_m, "claims": n_c, "claims_delta": after - before}
 
 
+def pending_document_ids(db: str | Path, version: str, limit: int | None = None, force: bool = False) -> list[str]:
+    """Return the ids `pending_documents` would return, without their text."""
+    where = "d.duplicate_of IS NULL"
+    if not force:
+        where += " AND (e.extractor_version IS NULL OR e.extractor_version <> $v)"
+    sql = f"SELECT d.doc_id FROM documents d LEFT JOIN extractions e USING (doc_id) WHERE {where} ORDER BY d.doc_id"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    with writer(db, snapshot=False) as con:
+        rows = con.execute(sql, {"v": version} if not force else {}).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def document_texts(db: str | Path, doc_ids: Sequence[str]) -> list[DocText]:
+    """Return the text and publication date of the given documents, in the order of `doc_ids`."""
+    if not doc_ids:
+        return []
+    with writer(db, snapshot=False) as con:
+        con.register("_want", pa.table({"doc_id": list(doc_ids)}))
+        try:
+            rows = con.execute(
+                "SELECT d.doc_id, d.text, CAST(d.published_at AS DATE) FROM documents d JOIN _want w USING (doc_id)"
+            ).fetchall()
+        finally:
+            con.unregister("_want")
+    by_id = {str(r[0]): DocText(str(r[0]), str(r[1]), r[2]) for r in rows}
+    return [by_id[i] for i in doc_ids if i in by_id]
+
+
 def extract_stage(
-    db: str | Path, batch_size: int = 200, limit: int | None = None, force: bool = False
+    db: str | Path, batch_size: int = 200, limit: int | None = None, force: bool = False, chunk: int = CHUNK_SIZE,
 ) -> dict[str, int]:
-    """Extract every document whose extraction is missing or stale, without any network access."""
+    """Extract every document whose extraction is missing or stale, without any network access.
+
+    Documents are read, extracted and loaded `chunk` at a time (one transaction each), so memory stays flat
+    however large the backlog.
+    """
     from extractors.claims import EXTRACTOR_VERSION
 
-    docs = pending_documents(db, EXTRACTOR_VERSION, limit, force)
-    mentions: list[Mention] = []
-    claims: list[Claim] = []
-    for batch in batched(docs, batch_size):
-        m, c = extract_batch(batch)
-        mentions.extend(m)
-        claims.extend(c)
-    if not docs:
-        return {"documents_extracted": 0, "mentions": 0, "claims": 0, "claims_delta": 0}
-    return load_extractions(db, [d.doc_id for d in docs], EXTRACTOR_VERSION, mentions, claims)
+    totals = {"documents_extracted": 0, "mentions": 0, "claims": 0, "claims_delta": 0}
+    ids = pending_document_ids(db, EXTRACTOR_VERSION, limit, force)
+    step = max(1, chunk)
+    for start in range(0, len(ids), step):
+        docs = document_texts(db, ids[start : start + step])
+        mentions: list[Mention] = []
+        claims: list[Claim] = []
+        for batch in batched(docs, batch_size):
+            m, c = extract_batch(batch)
+            mentions.extend(m)
+            claims.extend(c)
+        counts = load_extractions(db, [d.doc_id for d in docs], EXTRACTOR_VERSION, mentions, claims)
+        del docs, mentions, claims
+        for key, value in counts.items():
+            totals[key] = totals.get(key, 0) + value
+    return totals
 
 
 def record_run(db: str | Path, run_id: str, flow: str, started: datetime, status: str, counts: dict[str, Any]) -> None:
@@ -321,6 +393,139 @@ def resolve_stage(db: str | Path, as_of: date) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- whole
 
 
+def extract_slice(docs: Sequence[DocText], batch_size: int) -> tuple[list[Mention], list[Claim]]:
+    """Extract one slice of documents in batches (pure; run_all runs it in its extraction worker process)."""
+    mentions: list[Mention] = []
+    claims: list[Claim] = []
+    for batch in batched(docs, batch_size):
+        m, c = extract_batch(batch)
+        mentions.extend(m)
+        claims.extend(c)
+    return mentions, claims
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: exit when the parent is gone (a SIGKILLed run must not leave its worker behind)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _warm_up() -> None:
+    """Load the extractor's spaCy pipeline in the worker while the main process is still fetching."""
+    from extractors.claims import get_nlp
+
+    get_nlp()
+
+
+def _run_now(fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    done: Future[Any] = Future()
+    try:
+        done.set_result(fn(*args))
+    except Exception as exc:  # delivered to the caller through .result(), like a pool future
+        done.set_exception(exc)
+    return done
+
+
+def parse_and_extract_stage(db: str | Path, batch_size: int = 200, pool: Executor | None = None) -> dict[str, Any]:
+    """Parse pending raw items and extract pending documents, one slice at a time; with a pool, overlapped.
+
+    Each parsed slice is loaded, then its new documents go to `pool` (a one-process executor) for extraction
+    while the next slice is parsed here; a slice's claims are loaded once the next slice is queued, so at most
+    two slices are in flight. The loads are those of `parse_stage` then `extract_stage`, in slices; only the
+    waiting is gone. Without a pool (or if the worker dies) extraction runs inline.
+    """
+    from extractors.claims import EXTRACTOR_VERSION
+
+    parse_totals = {"documents_new": 0, "parse_errors": 0, "parse_skipped": 0, "duplicates": 0, "items_parsed": 0}
+    extract_totals = {"documents_extracted": 0, "mentions": 0, "claims": 0, "claims_delta": 0}
+    executor: list[Executor | None] = [pool]
+    in_flight: tuple[list[DocText], Future[Any]] | None = None
+    handed: set[str] = set()
+    seen: set[str] = set()
+
+    def submit(docs: list[DocText]) -> Future[Any]:
+        if executor[0] is not None:
+            try:
+                return executor[0].submit(extract_slice, docs, batch_size)
+            except BrokenProcessPool:
+                log.warning("extraction worker died; extracting in this process")
+                executor[0] = None
+        return _run_now(extract_slice, docs, batch_size)
+
+    def collect() -> None:
+        nonlocal in_flight
+        if in_flight is None:
+            return
+        docs, fut = in_flight
+        in_flight = None
+        try:
+            mentions, claims = fut.result()
+        except BrokenProcessPool:
+            log.warning("extraction worker died; extracting in this process")
+            executor[0] = None
+            mentions, claims = extract_slice(docs, batch_size)
+        counts = load_extractions(db, [d.doc_id for d in docs], EXTRACTOR_VERSION, mentions, claims)
+        for key, value in counts.items():
+            extract_totals[key] += value
+
+    def hand_over() -> None:
+        nonlocal in_flight
+        ids = [i for i in pending_document_ids(db, EXTRACTOR_VERSION) if i not in handed]
+        for start in range(0, len(ids), CHUNK_SIZE):
+            docs = document_texts(db, ids[start : start + CHUNK_SIZE])
+            handed.update(d.doc_id for d in docs)
+            if executor[0] is None:  # inline: extract and load now, one slice's results in memory at a time
+                collect()
+                in_flight = (docs, submit(docs))
+                collect()
+                continue
+            # Queue the next slice before loading the previous one's claims, so the worker never waits on a load.
+            queued = (docs, submit(docs))
+            collect()
+            in_flight = queued
+
+    parsing = True
+    while parsing:
+        # A small first slice gets the worker extracting sooner; later slices are full size.
+        size = CHUNK_SIZE if seen or executor[0] is None else max(1, CHUNK_SIZE // 4)
+        items = [i for i in pending_raw_items(db, size) if i.item_id not in seen]
+        parsing = bool(items)
+        if items:
+            seen.update(i.item_id for i in items)
+            parse_totals["items_parsed"] += len(items)
+            outcome = parse_items(items)
+            del items
+            for key, value in load_parsed(db, outcome).items():
+                parse_totals[key] += value
+        hand_over()
+    collect()
+    return {"parse": parse_totals, "extract": extract_totals}
+
+
+@contextmanager
+def extraction_worker(enabled: bool = True) -> Iterator[Executor | None]:
+    """A one-process pool for extraction, warmed up at once (None when disabled).
+
+    The worker is spawned (a fork would inherit locks held by the caller's threads), so, as with any spawning
+    multiprocessing code, the caller's main module must guard its entry point with `if __name__ == "__main__"`.
+    """
+    if not enabled:
+        yield None
+        return
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_exit_with_parent, initargs=(os.getpid(),))
+    try:
+        pool.submit(_warm_up)
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def run_all(
     sources_file: str | Path,
     db: str | Path,
@@ -328,18 +533,25 @@ def run_all(
     *,
     outcomes: bool = True,
     as_of: date | None = None,
+    worker: bool = False,
 ) -> dict[str, Any]:
-    """Run every stage in order without Prefect (tests, benchmarks); the `pipeline` flow does the same."""
+    """Run every stage in order without Prefect (tests, benchmarks); the `pipeline` flow does the same.
+
+    Parsing and extraction go a slice at a time. With `worker`, extraction runs in a second process while the
+    next slice is parsed (see `parse_and_extract_stage` and `extraction_worker`); the warehouse is only ever
+    written from this process.
+    """
     from sources.config import load_sources
 
     run_id = new_run_id()
     started = utcnow()
     srcs = [s for s in load_sources(sources_file) if s.enabled]
-    result = ingest_stage(srcs, db, settings, run_id)
-    counts: dict[str, Any] = {"run_id": run_id, "fetch": load_ingest(db, result)}
-    counts["failed_sources"] = list(result.failed_sources)
-    counts["parse"] = parse_stage(db)
-    counts["extract"] = extract_stage(db, settings.extract_batch_size)
+    with extraction_worker(worker) as pool:
+        result = ingest_stage(srcs, db, settings, run_id)
+        counts: dict[str, Any] = {"run_id": run_id, "fetch": load_ingest(db, result)}
+        counts["failed_sources"] = list(result.failed_sources)
+        del result  # the fetched bodies are in the warehouse now; parse reads them back a slice at a time
+        counts.update(parse_and_extract_stage(db, settings.extract_batch_size, pool))
     if outcomes:
         counts["sync_releases"] = sync_releases_stage(db)
         counts["resolve"] = resolve_stage(db, as_of or datetime.now(UTC).date())
