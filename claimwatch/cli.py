@@ -61,6 +61,9 @@ def _require_file(path: Path, what: str) -> Path:
 def _prefect_env() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # Prefect's 20 s default for starting its ephemeral API is too short when two runs start together on a
+    # busy two-core machine; waiting longer costs nothing when it starts fast.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 @app.callback()

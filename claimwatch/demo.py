@@ -87,9 +87,13 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200, body, ctype, headers)
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the pipeline opens many connections at once; the default backlog is 5
+
+
 def _bind(port: int) -> ThreadingHTTPServer | None:
     try:
-        return ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+        return _Server(("127.0.0.1", port), _Handler)
     except OSError:
         return None
 

@@ -338,6 +338,9 @@ def _xml_blocks(xml: str, title: str | None) -> list[str]:
     return blocks
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _fallback_blocks(tree: Any, title: str | None) -> list[str]:
     tree = lxml.html.fromstring(lxml.html.tostring(tree))  # work on a copy: we drop nodes
     for bad in tree.xpath("//script|//style|//nav|//header|//footer|//aside|//form|//noscript|//iframe|//svg"):
@@ -388,6 +391,9 @@ def parse_html(
 ) -> Document:
     """Parse article HTML into a Document; raises ParseError if there is no usable main text."""
     base = final_url or url
+    # C0 control characters are invalid in HTML text and make lxml refuse to move nodes (drop_tree raises
+    # ValueError); they carry no meaning in an article, so they become spaces before parsing.
+    html = _CONTROL_CHARS.sub(" ", html)
     try:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError) as exc:

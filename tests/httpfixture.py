@@ -56,6 +56,11 @@ class Reply:
 Handler = Callable[[Req], Reply]
 
 
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog of 5 drops connections under the bursts the connectors make.
+    request_queue_size = 256
+
+
 class FixtureServer:
     """Routes, request log and the running ThreadingHTTPServer."""
 
@@ -64,7 +69,7 @@ class FixtureServer:
         self.requests: list[Req] = []
         self._bodies = 0
         self._lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        self.httpd = _Server(("127.0.0.1", 0), _make_handler(self))
         self.httpd.daemon_threads = True
         self.httpd.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
         self.port = self.httpd.server_address[1]

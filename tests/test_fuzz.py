@@ -126,12 +126,18 @@ def test_parse_html_tag_soup(html: str) -> None:
     assert doc.canonical_url.startswith("http")
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
-    "known bug, found by this suite: extractors/article.py _fallback_blocks calls lxml drop_tree(), which "
-    "raises ValueError when the text it moves holds a control character; parse_item then drops the page"))
 def test_control_character_in_page_text() -> None:
-    parse_html("<!DOCTYPE html><html><body>\x1f<script></script>five months behind GPT-5",
-               "http://127.0.0.1/a.html", source="fuzz")
+    """Found by this suite: a control character next to a <script> made lxml's drop_tree raise ValueError.
+
+    Now the page goes through like any other: too little text here, so a ParseError with its reason.
+    """
+    with pytest.raises(ParseError, match="no main text"):
+        parse_html("<!DOCTYPE html><html><body>\x1f<script></script>five months behind GPT-5",
+                   "http://127.0.0.1/a.html", source="fuzz")
+    sentence = "Chinese open-weight models are about five months behind GPT-5, the analysts wrote in their note."
+    doc = parse_html(f"<html><body>\x1f<script>var a = 1;</script><p>{sentence}</p><p>{sentence}</p>",
+                     "http://127.0.0.1/a.html", source="fuzz")
+    assert sentence in doc.text and "var a" not in doc.text
 
 
 @FEW
