@@ -55,6 +55,9 @@ class Settings(BaseModel):
     dask_address: str | None = None
     dask_workers: int = 2
     extract_batch_size: int = 200
+    # Extract in a second process while the next slice of pages is parsed (the `pipeline` flow and
+    # `claimwatch run`); off, parsing and extraction take turns in one process.
+    extract_worker: bool = True
     # Outcomes.
     eci_url: str | None = None
     lock_wait_seconds: float = 600.0

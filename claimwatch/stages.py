@@ -257,22 +257,6 @@ class DocText:
     published: date | None
 
 
-def pending_documents(db: str | Path, version: str, limit: int | None = None, force: bool = False) -> list[DocText]:
-    """Return originals (not duplicates) whose stored extraction is missing or from another extractor version."""
-    where = "d.duplicate_of IS NULL"
-    if not force:
-        where += " AND (e.extractor_version IS NULL OR e.extractor_version <> $v)"
-    sql = (
-        "SELECT d.doc_id, d.text, CAST(d.published_at AS DATE) FROM documents d "
-        f"LEFT JOIN extractions e USING (doc_id) WHERE {where} ORDER BY d.doc_id"
-    )
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    with writer(db, snapshot=False) as con:
-        rows = con.execute(sql, {"v": version} if not force else {}).fetchall()
-    return [DocText(str(r[0]), str(r[1]), r[2]) for r in rows]
-
-
 def extract_batch(docs: Sequence[DocText]) -> tuple[list[Mention], list[Claim]]:
     """Run the claim extractor over a batch of documents (one spaCy pipe call); pure, no I/O."""
     from extractors.claims import extract_many
@@ -303,11 +287,15 @@ def load_extractions(
     return {"documents_extracted": len(ids), "mentions": n_m, "claims": n_c, "claims_delta": after - before}
 
 
-def pending_document_ids(db: str | Path, version: str, limit: int | None = None, force: bool = False) -> list[str]:
-    """Return the ids `pending_documents` would return, without their text."""
+def pending_document_ids(
+    db: str | Path, version: str, limit: int | None = None, force: bool = False, since: date | None = None
+) -> list[str]:
+    """Return ids of originals (not duplicates) whose extraction is missing or stale, published since `since`."""
     where = "d.duplicate_of IS NULL"
     if not force:
         where += " AND (e.extractor_version IS NULL OR e.extractor_version <> $v)"
+    if since is not None:
+        where += f" AND (d.published_at IS NULL OR d.published_at >= DATE '{since.isoformat()}')"
     sql = f"SELECT d.doc_id FROM documents d LEFT JOIN extractions e USING (doc_id) WHERE {where} ORDER BY d.doc_id"
     if limit:
         sql += f" LIMIT {int(limit)}"
@@ -533,7 +521,7 @@ def run_all(
     *,
     outcomes: bool = True,
     as_of: date | None = None,
-    worker: bool = False,
+    worker: bool | None = None,
 ) -> dict[str, Any]:
     """Run every stage in order without Prefect (tests, benchmarks); the `pipeline` flow does the same.
 
@@ -546,7 +534,7 @@ def run_all(
     run_id = new_run_id()
     started = utcnow()
     srcs = [s for s in load_sources(sources_file) if s.enabled]
-    with extraction_worker(worker) as pool:
+    with extraction_worker(settings.extract_worker if worker is None else worker) as pool:
         result = ingest_stage(srcs, db, settings, run_id)
         counts: dict[str, Any] = {"run_id": run_id, "fetch": load_ingest(db, result)}
         counts["failed_sources"] = list(result.failed_sources)

@@ -71,14 +71,17 @@ def parse(db: str, limit: int | None = None) -> dict[str, int]:
 
 
 @task(name="pending-documents", cache_policy=NO_CACHE)
-def pending(db: str, limit: int | None, force: bool, since: date | None) -> list[stages.DocText]:
-    """List documents whose extraction is missing or stale."""
+def pending(db: str, limit: int | None, force: bool, since: date | None) -> list[str]:
+    """List the ids of documents whose extraction is missing or stale."""
     from extractors.claims import EXTRACTOR_VERSION
 
-    docs = stages.pending_documents(db, EXTRACTOR_VERSION, limit, force)
-    if since is not None:
-        docs = [d for d in docs if d.published is None or d.published >= since]
-    return docs
+    return stages.pending_document_ids(db, EXTRACTOR_VERSION, limit, force, since)
+
+
+@task(name="parse-and-extract", cache_policy=NO_CACHE)
+def parse_and_extract(db: str, batch_size: int, pool: Any) -> dict[str, Any]:
+    """Parse new raw items and extract new documents slice by slice, extraction overlapped in `pool`."""
+    return stages.parse_and_extract_stage(db, batch_size, pool)
 
 
 def _batch_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
@@ -162,17 +165,25 @@ def ingest_flow(
 def extract_flow(
     db: str = DEFAULT_DB, limit: int | None = None, force: bool = False, since: date | None = None
 ) -> dict[str, Any]:
-    """Extract claims from stored documents that are new or were extracted by an older extractor version."""
+    """Extract claims from stored documents that are new or were extracted by an older extractor version.
+
+    Works a slice of documents at a time (read, fan out in batches over the task runner, load), so memory
+    stays flat however large the backlog; no network access.
+    """
     settings = _settings(db)
-    docs = pending(db, limit, force, since)
-    if not docs:
+    ids = pending(db, limit, force, since)
+    totals = {"documents_extracted": 0, "mentions": 0, "claims": 0, "claims_delta": 0}
+    if not ids:
         _logger().info("nothing to extract: every document is current")
-        return {"documents_extracted": 0, "mentions": 0, "claims": 0, "claims_delta": 0}
-    batches = stages.batched(docs, settings.extract_batch_size)
+        return totals
     runner = _task_runner(settings)
     sub = extract_batches.with_options(task_runner=runner) if runner is not None else extract_batches
-    mentions, claims = sub(batches)
-    return load_extractions(db, [d.doc_id for d in docs], mentions, claims)
+    for start in range(0, len(ids), stages.CHUNK_SIZE):
+        docs = stages.document_texts(db, ids[start : start + stages.CHUNK_SIZE])
+        mentions, claims = sub(stages.batched(docs, settings.extract_batch_size))
+        for key, value in load_extractions(db, [d.doc_id for d in docs], mentions, claims).items():
+            totals[key] += value
+    return totals
 
 
 @flow(name="sync-releases")
@@ -216,11 +227,20 @@ def pipeline(
     run_id = stages.new_run_id()
     started = stages.utcnow()
     log = _logger()
-    result = fetch_sources(sources, db, run_id, limit)
-    counts: dict[str, Any] = {"fetch": load_raw(db, result)}
-    counts["failed_sources"] = list(result.failed_sources)
-    counts["parse"] = parse(db)
-    counts["extract"] = extract_flow(db=db, since=since)
+    settings = _settings(db, sources)
+    # The default path overlaps parsing and extraction (a second process extracts one slice while the next
+    # is parsed); with a Dask task runner or a `since` filter, the stages run in turn and extraction fans out.
+    overlap = settings.extract_worker and settings.task_runner == "thread" and since is None
+    with stages.extraction_worker(overlap) as pool:
+        result = fetch_sources(sources, db, run_id, limit)
+        counts: dict[str, Any] = {"fetch": load_raw(db, result)}
+        counts["failed_sources"] = list(result.failed_sources)
+        del result
+        if overlap:
+            counts.update(parse_and_extract(db, settings.extract_batch_size, pool))
+        else:
+            counts["parse"] = parse(db)
+            counts["extract"] = extract_flow(db=db, since=since)
     if sync:
         counts["sync_releases"] = sync_releases_flow(db=db)
     if resolve:
