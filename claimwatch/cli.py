@@ -10,10 +10,10 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -40,9 +40,6 @@ log = logging.getLogger("claimwatch")
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB warehouse file [default: data/claims.duckdb]")]
 SourcesOption = Annotated[Path | None, typer.Option("--sources", help="sources file [default: sources.toml]")]
-
-T = TypeVar("T")
-
 
 class UserError(Exception):
     """A mistake in what the user asked for: reported in one line, exit code 2."""
@@ -443,33 +440,32 @@ def sources_check(sources: SourcesOption = None) -> None:
 # ---------------------------------------------------------------------------------------------- entry
 
 
-def _guard(fn: Callable[[], T]) -> T:
-    try:
-        return fn()
-    except UserError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise SystemExit(2) from None
-    except SettingsError as exc:
-        err.print(f"[red]configuration error:[/red] {exc}", highlight=False)
-        raise SystemExit(2) from None
+def _user_errors() -> dict[type[BaseException], tuple[str, int]]:
+    """Exceptions that mean "you asked for something that cannot be done": label and exit code."""
+    from sources.config import SourcesError
+    from warehouse import WarehouseBusy
+
+    return {
+        UserError: ("error", 2),
+        SettingsError: ("configuration error", 2),
+        SourcesError: ("sources error", 2),
+        FileNotFoundError: ("error", 2),
+        WarehouseBusy: ("busy", 1),
+    }
 
 
 def main() -> None:
     """Console-script entry point."""
-    from sources.config import SourcesError
-    from warehouse import WarehouseBusy
-
+    known = _user_errors()
     try:
-        _guard(lambda: app(standalone_mode=False))
-    except SourcesError as exc:
-        err.print(f"[red]sources error:[/red] {exc}", highlight=False)
-        raise SystemExit(2) from None
-    except WarehouseBusy as exc:
-        err.print(f"[red]busy:[/red] {exc}", highlight=False)
-        raise SystemExit(1) from None
-    except FileNotFoundError as exc:
-        err.print(f"[red]error:[/red] {exc}", highlight=False)
-        raise SystemExit(2) from None
+        # Outside standalone mode click hands back the code of a typer.Exit instead of exiting.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            raise SystemExit(code)
+    except tuple(known) as exc:
+        label, code = next(v for k, v in known.items() if isinstance(exc, k))
+        err.print(f"[red]{label}:[/red] {exc}", highlight=False)
+        raise SystemExit(code) from None
     except KeyboardInterrupt:
         err.print("interrupted")
         raise SystemExit(130) from None

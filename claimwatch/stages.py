@@ -335,12 +335,7 @@ def extract_stage(
     step = max(1, chunk)
     for start in range(0, len(ids), step):
         docs = document_texts(db, ids[start : start + step])
-        mentions: list[Mention] = []
-        claims: list[Claim] = []
-        for batch in batched(docs, batch_size):
-            m, c = extract_batch(batch)
-            mentions.extend(m)
-            claims.extend(c)
+        mentions, claims = extract_slice(docs, batch_size)
         counts = load_extractions(db, [d.doc_id for d in docs], EXTRACTOR_VERSION, mentions, claims)
         del docs, mentions, claims
         for key, value in counts.items():

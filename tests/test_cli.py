@@ -125,3 +125,15 @@ def test_sql_answers_while_run_writes(tmp_path):
     assert all(a.returncode == 0 for a in answers), [a.stderr for a in answers if a.returncode]
     final = cli("sql", "select count(*) from claims", "--db", str(db), "--format", "csv")
     assert int(final.stdout.splitlines()[1]) > 0
+
+
+def test_sources_check_says_what_works(tmp_path):
+    with serve_corpus(port=None) as base:
+        good = write_sources(base, tmp_path / "good.toml")
+        ok = cli("sources", "check", "--sources", str(good), env={"CLAIMWATCH_RETRIES": "0"})
+    assert ok.returncode == 1  # the bundled corpus includes a deliberately broken feed
+    assert "inference-ledger" in ok.stdout and "broken-wire" in ok.stdout
+    rows = {line.split("│")[1].strip(): line for line in ok.stdout.splitlines() if line.count("│") > 3}
+    assert "ok" in rows["inference-ledger"] and "failed" in rows["broken-wire"]
+    listed = cli("sources", "list", "--sources", str(good))
+    assert listed.returncode == 0 and "parameter-post" in listed.stdout
