@@ -117,6 +117,16 @@ class SourceRun:
         """How many entries/posts to take per run."""
         return self.source.max_items or self.settings.max_items_per_source
 
+    def has_new_body(self, resp: Response) -> bool:
+        """True for a fresh 200 body; a 304 keeps its validators, a failure is recorded, and both say False."""
+        if resp.not_modified:
+            self.client.remember(resp)
+            return False
+        if not resp.ok:
+            self.error(resp)
+            return False
+        return True
+
     def error(self, resp: Response | None, what: str | None = None) -> None:
         """Add a failure to the run summary (the fetch-log row already exists)."""
         if resp is not None:
@@ -203,13 +213,7 @@ async def fetch_api_json(
         url, source=run.source, conditional=conditional, headers={"accept": "application/json", **(headers or {})},
         secrets=secrets, check_robots=False,
     )
-    if resp.not_modified:
-        run.client.remember(resp)
-        return resp, None
-    if not resp.ok:
-        run.error(resp)
-        return resp, None
-    return resp, json_or_fail(run, resp)
+    return resp, json_or_fail(run, resp) if run.has_new_body(resp) else None
 
 
 def shape_error(run: SourceRun, resp: Response, what: str) -> None:

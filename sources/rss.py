@@ -106,13 +106,7 @@ async def feed_or_fail(run: SourceRun, resp: Response) -> tuple[dict[str, Any], 
 async def fetch_feed(run: SourceRun, url: str) -> tuple[Response, tuple[dict[str, Any], list[FeedEntry]] | None]:
     """GET a feed conditionally and parse it; None when unchanged (304) or failed (already recorded)."""
     resp = await run.client.get(url, source=run.source)
-    if resp.not_modified:
-        run.client.remember(resp)
-        return resp, None
-    if not resp.ok:
-        run.error(resp)
-        return resp, None
-    return resp, await feed_or_fail(run, resp)
+    return resp, await feed_or_fail(run, resp) if run.has_new_body(resp) else None
 
 
 async def fetch(run: SourceRun, cursor: str | None) -> str | None:

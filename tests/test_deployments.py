@@ -106,10 +106,9 @@ def _flow_runs(stack) -> list[dict]:
 
 
 def test_deployments_are_registered_with_schedules(prefect_stack):
-    deps = {d["name"]: d for d in _api(prefect_stack["api"], "/deployments/filter")}  # type: ignore[union-attr]
-    assert set(deps) == {"claimwatch"} or len(deps) == 1  # every flow's deployment is named "claimwatch"
-    flows = {f["id"]: f["name"] for f in _api(prefect_stack["api"], "/flows/filter")}  # type: ignore[union-attr]
     all_deps = _api(prefect_stack["api"], "/deployments/filter")
+    assert {d["name"] for d in all_deps} == {"claimwatch"}  # type: ignore[union-attr]  # "<flow>/claimwatch"
+    flows = {f["id"]: f["name"] for f in _api(prefect_stack["api"], "/flows/filter")}  # type: ignore[union-attr]
     by_flow = {flows[d["flow_id"]]: d for d in all_deps}  # type: ignore[union-attr]
     assert {"pipeline", "ingest", "extract", "resolve", "sync-releases"} <= set(by_flow)
     assert by_flow["ingest"]["schedules"], "ingest must be scheduled"
