@@ -44,16 +44,18 @@ log = logging.getLogger(__name__)
 EXTRACTOR_VERSION = "claims.v1.1"
 
 # After the token-level triggers, a sentence must still show one of these before the rules run on it.
-_UNIT = re.compile(r"\b(?:months?|years?|weeks?|quarters?|mos?|yrs?)\b|-month|-year|-week", re.IGNORECASE)
+_UNIT = re.compile(r"\b(?:months?|years?|weeks?|quarters?|decades?|mos?|yrs?)\b|-month|-year|-week", re.IGNORECASE)
 _DOC_AI = re.compile(r"\b(?:AI|A\.I\.|artificial intelligence|LLMs?|language models?|chatbots?|open[- ]source models?|"
                      r"open[- ]weights?)\b")
-_PARITY_HINT = re.compile(r"caught|catch|parity|par\b|gap|neck|level|matche|rival|equal|erased", re.IGNORECASE)
+_PARITY_HINT = re.compile(r"caught|catch|parity|par\b|gap|neck|level|matche|rival|equal|erased|perform|comparabl|"
+                          r"equivalent|frontier|good\s+as", re.IGNORECASE)
 _FORECAST_HINT = re.compile(
     r"\b(?:will|won't|would|shall|going\s+to|expect\w*|set\s+to|likely|poised|on\s+track|on\s+course|"
     r"on\s+pace|slated|scheduled|due|plan\w*|aim\w*|goal|target\w*|hop\w+|intend\w*|want\w*|seek\w*|"
     r"vow\w*|pledge\w*|predict\w*|forecast\w*|could|may|might|should|projected|anticipated|promis\w+|"
     r"tipped|striv\w+|ambition|'ll|bid|race|push|mission|earmarked|pencil+ed|coming|prepar\w+|ready|gearing|"
-    r"bet|betting|guess|call)\b",
+    r"bet|betting|guess|call|AGI|ASI|HLMI|superintelligen\w+|singularity|odds|chances?|probability|likelihood|"
+    r"releas\w*|launch\w*|rumou?red|drop(?:s|ping)?|arriv\w+|debut\w*|unveiling|rollout|upcoming|timelines?)\b|%",
     re.IGNORECASE)
 # Sentence ends: terminal punctuation (plus closing quotes) before a capital, digit or opening quote; blank
 # lines; and single line breaks after a line that does not end mid-sentence (headings, list items).
@@ -66,7 +68,8 @@ _BACKREF = re.compile(
     r"\b(?:the\s+(?:report|study|analysis|paper|survey|authors|researchers|group|institute|tally|tracker|memo|"
     r"researcher|analyst|executive)|it|they|she|he)\s+(?:also\s+)?(?:states?|said|says|found|finds|argues?|argued|"
     r"estimates?|estimated|concludes?|predicts?|predicted|adds?|added|notes?|noted|projects?|warns?|claims?|"
-    r"claimed|expects?|expected|thinks?|believes?|shows?)\b", re.IGNORECASE)
+    r"claimed|expects?|expected|thinks?|believes?|shows?|stated|indicated|stressed|confirmed|announced|maintains|"
+    r"insisted|told|wrote|put|puts)\b", re.IGNORECASE)
 
 # The components keep their results in doc.user_data (a plain dict: ``doc._.x`` builds an Underscore object on
 # every access, which costs more than the lookups themselves on short docs); the extensions read it from there.
@@ -376,6 +379,34 @@ def _merge_lab_groups(stext: str, ents: list[Ent]) -> list[Ent]:
     return out
 
 
+# A quote whose speaker is named right after it: '"…three months behind," Hassabis told CNBC.'
+_SPEAKER_AFTER = re.compile(r"^\s*[\"'”’,]*\s*(?:(?P<name>(?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w.'’-]+)\s+(?:also\s+)?"
+                            r"(?:said|says|told|added|wrote|argued|warned|explained|noted|stated)\b|"
+                            r"(?:said|says|added|wrote|argued|warned)\s+(?P<name2>(?:[A-Z][\w.'’-]+\s+){0,3}"
+                            r"[A-Z][\w.'’-]+))")
+_QUOTE_END = re.compile(r"[\"”’'][\s.,]*$|[,.][\"”’']\s*$")
+
+
+def _carried_attribution(text: str, sents: _Sentences, s: int, e: int) -> str | None:
+    """Who a claim belongs to when its own sentence names nobody: the source named in one of the three
+    sentences before ("The report states that …", "He said …"), or the speaker named right after a quote."""
+    own = text[s:e]
+    if _BACKREF.search(own):
+        prev_b = sents.before(s)
+        for _ in range(3):
+            if prev_b is None:
+                break
+            who = attribution(text[prev_b[0]: prev_b[1]])
+            if who:
+                return who
+            prev_b = sents.before(prev_b[0])
+    if _QUOTE_END.search(own) or own.lstrip().startswith(("\"", "“")):
+        m = _SPEAKER_AFTER.match(text, e, min(len(text), e + 120))
+        if m:
+            return m.group("name") or m.group("name2")
+    return None
+
+
 def _needs_rules(stext: str) -> bool:
     """Cheap per-sentence triggers: a time unit, a parity phrase, or a forecast cue (the rules decide)."""
     return bool(_UNIT.search(stext) or _PARITY_HINT.search(stext) or _FORECAST_HINT.search(stext))
@@ -443,23 +474,14 @@ def claims_component(doc: Doc) -> Doc:
         found = gap_claims(ctx)
         if _PARITY_HINT.search(ctx.text):  # every parity phrase holds one of these words
             found += parity_claims(ctx, found)
-        found += forecast_claims(ctx)
+        found += forecast_claims(ctx, generic=not found)
         if not found:
             continue
         claimed_at[s] = found
         for ent in ctx.ents:
             if ent.kind == "GROUP":
                 groups.append((ent.start + s, ent.end + s, ent))
-        carried = None
-        if found[0].get("attributed_to") is None and _BACKREF.search(ctx.text):
-            prev_b = sents.before(s)
-            for _ in range(3):
-                if prev_b is None:
-                    break
-                carried = attribution(text[prev_b[0]: prev_b[1]])
-                if carried:
-                    break
-                prev_b = sents.before(prev_b[0])
+        carried = None if found[0].get("attributed_to") else _carried_attribution(text, sents, s, e)
         if carried is None and found[0].get("attributed_to") is None:
             if ner_ok is None:
                 ner_ok = ner.available()  # once per document: it reads the environment
@@ -531,12 +553,24 @@ _SAME_TOLERANCE = 2.0  # months: "five" and "six" months for the same pair are n
 _FLIP = {"behind": "ahead", "ahead": "behind", "parity": "parity"}
 
 
+def _trailing_side(group: dict[str, str]) -> bool:
+    return group.get("country") == "CN" or group.get("openness") == "open"
+
+
 def _drop_restatements(claims: list[Claim]) -> list[Claim]:
     """A headline that restates a body claim ("Chinese open models five months behind") is dropped in favour
     of the full sentence; the same claim stated twice in prose is kept once, at its first statement."""
     def key(c: Claim) -> tuple[Any, ...]:
-        return (c.kind, c.direction, c.months_low, c.months_high, tuple(sorted(c.subject_group.items())),
-                tuple(sorted(c.reference_group.items())), c.deadline_end, c.target, c.timeframe)
+        # One proposition stated in a headline, the body and a quote is one claim: the key leaves out the
+        # wording of the sides (which varies between restatements) and keeps what the claim asserts.
+        if c.kind == "forecast":
+            what: Any = tuple(sorted(c.target_models)) or re.sub(r"^(?:the|a|an)\s+", "", (c.target or "").lower())
+            return (c.kind, c.deadline_end, c.deadline_text if c.deadline_end is None else None, what)
+        direction = c.direction
+        if direction in ("behind", "ahead") and _trailing_side(c.reference_group) and not _trailing_side(
+                c.subject_group):
+            direction = _FLIP[direction]  # "US leads China by 7 months" restates "China trails by 7 months"
+        return (c.kind, direction, c.months_low, c.months_high, c.timeframe)
 
     def is_sentence(c: Claim) -> bool:
         return c.sentence.rstrip("\"'”’)").endswith((".", "!", "?"))

@@ -34,7 +34,7 @@ _WORD_NUM = rf"(?:{trie_alternation(list(_TENS))}[- ]{_digits}|{_word_alt})"
 _NUM_PHRASES = ["one and a half", "two and a half", "a couple of", "a couple", "a dozen", "a single", "a full", "a",
                 "an"]
 NUM = rf"(?:\d+(?:\.\d+)?|{_WORD_NUM}|{trie_alternation(_NUM_PHRASES)})"
-_UNIT = r"(?P<unit>months?|mos?\.?|years?|yrs?|weeks?|wks?|quarters?|days?)"
+_UNIT = r"(?P<unit>months?|mos?\.?|years?|yrs?|weeks?|wks?|quarters?|days?|decades?)"
 # Modifiers that bound or soften a number; the groups decide which end of the range a bare number fills.
 _LOW_MODS = r"more than|over|at least|upwards of|north of|in excess of|no less than|a minimum of|beyond"
 _HIGH_MODS = r"less than|under|within|up to|at most|no more than|fewer than|a maximum of|as little as|barely|only|just"
@@ -71,6 +71,7 @@ DURATION_RE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
+_NEAR_POINT = re.compile(r"\b(?:just|a\s+little|slightly|a\s+bit)\s+(?:under|over|below|above|less\s+than|more\s+than)\b")
 _RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|\bto\b|\bor\b|\band\b|,)\s*", re.IGNORECASE)
 
 
@@ -100,6 +101,8 @@ def word_number(text: str) -> float | None:
 
 def _unit_months(unit: str) -> float:
     u = unit.lower().rstrip(".")
+    if u.startswith("dec"):
+        return 120.0
     if u.startswith(("y",)):
         return 12.0
     if u.startswith("w"):
@@ -196,7 +199,9 @@ def duration_from_match(m: re.Match[str], offset: int = 0) -> Duration:
     factor = _unit_months(unit)
     low = None if low is None else low * factor
     high = None if high is None else high * factor
-    if not unit_only:
+    if not unit_only and _NEAR_POINT.search(mods):
+        approximate = True  # "just under five months" is about five, not a bound (docs/annotation.md)
+    elif not unit_only:
         if re.search(r"\bno\s+(?:more|longer)\s+than|\bnot\s+more\s+than", mods):
             low = None
         elif (re.search(r"\bno\s+less\s+than|\bnot\s+less\s+than", mods) or re.search(rf"\b(?:{_LOW_MODS})\b", mods)
@@ -211,7 +216,7 @@ def duration_from_match(m: re.Match[str], offset: int = 0) -> Duration:
                 low = None
         if re.search(r"\b(?:nearly|almost)\b", mods):
             approximate = True
-    unit_name = "years" if unit.lower().startswith("y") else "weeks" if unit.lower().startswith("w") else (
+    unit_name = "decades" if unit.lower().startswith("dec") else "years" if unit.lower().startswith("y") else "weeks" if unit.lower().startswith("w") else (
         "quarters" if unit.lower().startswith("q") else "days" if unit.lower().startswith("d") else "months")
     return Duration(m.group(0).strip(), m.start() + offset, m.start() + offset + len(m.group(0).rstrip()),
                     _round(low), _round(high), approximate, unit_name, unit_only)

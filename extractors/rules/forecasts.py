@@ -1,0 +1,436 @@
+"""Forecast claims: a future or plan cue, a target (a level, a lead, a release, a milestone) and a deadline."""
+
+from __future__ import annotations
+
+import re
+
+from extractors.cues import cues
+from extractors.dates import DateInterval
+from extractors.rules.base import (
+    Draft,
+    Ent,
+    SentCtx,
+    _ai_context,
+    _draft,
+    _ents_between,
+    _neighbour_subject,
+    _subject_before,
+    is_conditional,
+    is_negated,
+    is_rejected,
+)
+
+FUT = re.compile(
+    r"\b(?:will|won't|would|shall|is\s+going\s+to|are\s+going\s+to|(?:is|are|was|were)?\s*expected\s+to|"
+    r"expects?\s+to|(?:expects?|wants?|needs?|hopes?\s+for)\s+(?:[\w.'-]+\s+){1,4}?to(?=\s)|(?:(?:is|are)\s+)?set\s+to|likely\s+to|poised\s+to|on\s+track\s+to|on\s+course\s+to|on\s+pace\s+to|"
+    r"slated\s+to|scheduled\s+to|due\s+to|plans?\s+to|planning\s+to|aims?\s+to|aiming\s+to|aimed\s+to|"
+    r"goal\s+(?:of|is\s+to)|target\s+of|targets?|targeting|targeted|hopes?\s+to|hoping\s+to|intends?\s+to|wants?\s+to|seeks?\s+to|"
+    r"seeking\s+to|vowed\s+to|vows\s+to|pledged\s+to|pledges\s+to|predicts?|predicted|forecasts?|could|may|might|"
+    r"should|projected\s+to|anticipated\s+to|promised\s+to|promises\s+to|tipped\s+to|strives?\s+to|ambition\s+to|"
+    r"ambition\s+of|'ll|in\s+order\s+to|bid\s+to|race\s+to|push\s+to|mission\s+to|preparing\s+to|"
+    r"getting\s+ready\s+to|gearing\s+up\s+to|readying\s+to|poised\s+to|"
+    r"(?:my|our|the)\s+(?:bet|guess|prediction|forecast|call)(?:\s+is)?|predictions?\s*:|I\s+bet|"
+    r"I(?:'d|’d|\s+would)?\s+(?:guess|bet|predict)|"
+    r"bet(?:ting)?\s+(?:that|on)|hot\s+take\s*:)(?![\w-])", re.I)
+_RELEASE_PLAN = re.compile(
+    r"\b(?:slated\s+for|scheduled\s+for|due\s+(?:out\s+)?(?:in|by|for|before)|planned\s+for|"
+    r"(?:is|are)\s+expected\s+(?:in|by|before|around)|set\s+for\s+(?:release|launch)|earmarked\s+for|"
+    r"pencilled\s+in\s+for|penciled\s+in\s+for|coming\s+(?:in|by))\b", re.I)
+_TARGET = re.compile(
+    r"\b(?P<verb>(?P<parity>reach(?:es|ing)?\s+parity|achiev(?:e|es|ing)\s+parity|reach(?:es|ing)?|match(?:es|ing)?|"
+    r"catch(?:es|ing)?\s+up|close[sd]?\s+(?:the|that|this)\s+(?:\w+\s+)?gap|closing\s+(?:the|that|this)\s+(?:\w+\s+)?gap|"
+    r"hit|attain|be\s+at(?!\s+(?:least|most|risk|odds|work|stake|war|pains|the\s+(?:end|start|mercy)))|"
+    r"rival|pull\s+level|draw\s+level|be\s+on\s+par|be\s+at\s+parity|be\s+level|be\s+as\s+good\s+as|"
+    r"(?:reach|shrink\s+to|fall\s+to|drop\s+to|hit)\s+zero|disappear|vanish|be\s+(?:gone|closed|eliminated|erased)|"
+    r"have\s+caught\s+up|have\s+closed\s+the\s+gap|have\s+reached|have\s+matched|equal|level\s+with|parity)|"
+    r"(?P<ahead>be\s+(?:the\s+)?(?:world|global)?\s*leaders?|become\s+(?:the\s+)?(?:world|global)?\s*leaders?|lead\s+the\s+world|"
+    r"surpass(?:es|ing)?|overtak(?:e|es|ing)|outperform(?:s|ing)?|beat|exceed|pull\s+ahead|lead|"
+    r"take\s+the\s+lead|leapfrog|have\s+surpassed|have\s+overtaken|be\s+ahead\s+of|pull\s+away\s+from|"
+    r"move\s+ahead\s+of|outpace|dominate)|"
+    r"(?P<release>releas(?:e|es|ing)|launch(?:es|ing)?|ship(?:s|ping)?|arrive|debut|unveil|open-source|"
+    r"be\s+released|be\s+launched|be\s+unveiled|be\s+open-sourced|come\s+out|be\s+available|land|go\s+live|"
+    r"roll\s+out|hit\s+the\s+market|publish))\b", re.I)
+_FORECAST_NEG = re.compile(r"\b(?:unlikely|no\s+chance|doubtful|won't|will\s+not|cannot|can't|never)\b", re.I)
+
+
+# --- forecast claims ------------------------------------------------------------------------------------------
+
+
+def _target_text(ctx: SentCtx, lo: int, hi: int, parity: bool) -> tuple[str | None, list[str]]:
+    raw = ctx.text[lo:hi]
+    t = re.sub(r"^\s*(?:up\s+)?(?:with|to|on)?\s*", "", raw, flags=re.I)
+    t = re.sub(r"^(?:the\s+)?(?:level|performance|capabilities|quality)\s+of\s+", "", t, flags=re.I)
+    t = re.sub(r"[\s,;:]+$", "", t)
+    t = re.sub(r"\s+(?:in|on)\s+(?:performance|capability|capabilities|benchmarks?|quality)$", "", t, flags=re.I)
+    t = re.sub(r"\s+(?:and|or|but|sometime|at\s+some\s+point|as\s+early\s+as|as\s+soon\s+as)$", "", t, flags=re.I)
+    if len(t) > 80:
+        t = t[:80].rsplit(" ", 1)[0]
+    models = [e.model_id for e in _ents_between(ctx, lo, hi + 1) if e.kind == "MODEL" and e.model_id]
+    if parity and t and not t.lower().startswith("parity"):
+        t = "parity with " + t if raw.strip().lower().startswith("with") and "parity" in ctx.text[
+            max(0, lo - 12): lo].lower() else t
+    if not t:
+        return ("parity" if parity else None), models
+    return t, models
+
+
+_RIVAL_REL = re.compile(r"\b(?:that|which)\s+(?:could\s+|would\s+|will\s+)?(?:rival|match|equal)s?\b|"
+                        r"\b(?:rivaling|rivalling|matching)\b", re.I)
+_LEVEL_WORDS = re.compile(r"\b(?:zero|level|parity|par|frontier|performance|capabilit\w*|state[- ]of[- ]the[- ]art|"
+                          r"models?|labs?|systems?|rivals?|counterparts|peers|world|global\w*|race|field|AI)\b",
+                          re.I)
+_MODELISH = re.compile(r"\b(?:model|models|LLM|successor|version|flagship\s+model|reasoning\s+model)\b", re.I)
+
+
+def _forecast_target_ok(ctx: SentCtx, is_release: bool, tgt: str | None, tmodels: list[str], lo: int,
+                        hi: int) -> bool:
+    """A forecast must be about AI capability or a model release, not "100 million users" or "its annual report"."""
+    if tmodels:
+        return True
+    if is_release:
+        return bool(tgt and (_MODELISH.search(tgt) or re.search(r"\b[A-Z][A-Za-z]*-?\d+(?:\.\d+)?\b", tgt)))
+    if tgt in (None, "parity"):
+        return True
+    inside = _ents_between(ctx, lo, max(hi, lo) + 1) if hi >= lo else []
+    return bool(inside or _LEVEL_WORDS.search(tgt or ""))
+
+
+def _cue_forecasts(ctx: SentCtx) -> list[Draft]:
+    """Forecasts led by a future or plan cue: a target ("reach Opus level", "surpass the US"), and a deadline.
+
+    Release plans ("slated for Q3 2026") count; stated goals ("aims to surpass the US by 2030") are kept with
+    is_goal. Without a deadline there is nothing to check later, so no forecast is emitted.
+    """
+    text = ctx.text
+    if not any(d.bound not in ("ago", "after") for _s, _e, d in ctx.dates):
+        return []  # no deadline, no forecast (and the cue search below is the costly part)
+    c = cues()
+    fut = FUT.search(text)
+    plan = _RELEASE_PLAN.search(text)
+    if fut is None and plan is None:
+        return []
+    target = None
+    if fut is not None:
+        for tm in _TARGET.finditer(text, fut.end(), min(len(text), fut.end() + 70)):
+            gap_txt = text[fut.end(): tm.start()]
+            if re.search(r"[.;]", gap_txt):
+                break
+            target = tm
+            break
+    release_plan = False
+    if target is None and plan is not None:
+        release_plan = True
+    elif target is None:
+        return []
+    anchor = target.start() if target is not None else (plan.start() if plan is not None else 0)
+    after = target.end() if target is not None else (plan.end() if plan is not None else 0)
+    dates = [(s, e, d) for s, e, d in ctx.dates if d.bound != "ago" and d.bound != "after"]
+    deadline = next(((s, e, d) for s, e, d in dates if e > after and s >= anchor), None)
+    if deadline is None:
+        deadline = next(((s, e, d) for s, e, d in dates if s < anchor), None)
+    if deadline is None:
+        return []
+    ds, _de, dl = deadline
+    if dl.start is None and dl.end is None and not dl.relative:
+        return []
+    cue_pos = fut.start() if fut is not None and fut.start() < anchor else anchor
+    if (is_negated(text, anchor) or _FORECAST_NEG.search(text[max(0, cue_pos - 30): anchor])
+            or is_rejected(text) or is_conditional(text, anchor)):
+        return []
+    direction: str | None = None
+    is_release = release_plan or (target is not None and target.group("release") is not None)
+    if target is not None and target.group("parity"):
+        direction = "parity"
+    elif is_release and _RIVAL_REL.search(text, after, max(after, ds) if ds >= after else len(text)):
+        direction = "parity"  # "to open-source a model that rivals GPT-5.1 next year"
+    elif target is not None and target.group("ahead"):
+        direction = "ahead"
+    subj = _adjacent_subject(ctx, cue_pos) or _subject_before(ctx, cue_pos)
+    if fut is not None and re.match(r"(?:expects?|wants?|needs?|hopes?\s+for)\s+(?!to\b)", fut.group(0), re.I):
+        inner = _ents_between(ctx, fut.start(), fut.end())
+        if inner:
+            subj = inner[0]
+    elif fut is not None and _SPEECH_FUT.match(fut.group(0)) and fut.end() <= anchor:
+        # "Analysts predict that Chinese open models will…", "My bet: open weights catch up…"
+        inner = _ents_between(ctx, fut.end(), anchor)
+        if inner:
+            subj = next((e for k in ("GROUP", "MODEL", "ORG") for e in inner if e.kind == k), inner[0])
+    if is_release:
+        labs = [e for e in ctx.ents if e.end <= anchor and e.kind in ("ORG", "GROUP")]
+        if labs:
+            subj = labs[0]
+        elif subj is None and ctx.prev is not None:
+            # "The company is expected to launch …": the lab named in the sentence before
+            subj = next((e for e in ctx.prev.ents if e.kind == "ORG"), None)
+    if subj is None and not is_release:
+        subj = _neighbour_subject(ctx)
+    tgt: str | None
+    tmodels: list[str]
+    t_hi = ds  # where the target phrase ends (the deadline, when it follows the target)
+    if is_release:
+        rel_ents = [e for e in ctx.ents if e.kind == "MODEL" and not (e.model_id or "").startswith("family:")]
+        obj = _ents_between(ctx, after, ds) if ds >= after else []
+        pick = next((e for e in obj if e.kind == "MODEL"), None) or next(
+            (e for e in rel_ents if e.end <= anchor), None) or (rel_ents[0] if rel_ents else None)
+        if pick is not None:
+            tgt, tmodels = pick.text, [pick.model_id] if pick.model_id else []
+        else:
+            raw = text[after: ds] if ds >= after else ""
+            raw = re.sub(r"^\s*(?:for\s+)?(?:release|launch)?\s*", "", raw).strip(" ,")
+            if not raw:  # "Its next model is due before the end of the year": the thing is the subject
+                raw = re.split(r"[,;]\s*", text[:anchor])[-1]
+                raw = re.sub(r"\s+(?:is|are|was|were|will\s+be)\b.*$", "", raw.strip(), flags=re.I)
+            tgt, tmodels = (raw[:60] or None), []
+    else:
+        assert target is not None
+        hi = ds if ds >= after else len(text)
+        end_m = re.search(r"[,;]|(?<![A-Z])\.(?!\d)|\s(?:according|said|says|as|because|thanks)\b", text[after:hi])
+        if end_m:
+            hi = after + end_m.start()
+        t_hi = hi
+        tgt, tmodels = _target_text(ctx, after, hi, direction == "parity")
+        if direction == "parity" and tgt and "parity" in target.group(0).lower() and not tgt.lower().startswith(
+                "parity"):
+            tgt = "parity " + tgt
+    if not _forecast_target_ok(ctx, is_release, tgt, tmodels, after, t_hi) or not _ai_context(ctx):
+        return []
+    goal = bool(c.goal.search(text[: anchor + 1]))
+    d = _draft(ctx, "forecast", direction, None, subj, None, anchor)
+    d.update({
+        "target": tgt,
+        "target_models": tmodels,
+        "deadline_text": dl.text,
+        "deadline_start": dl.start,
+        "deadline_end": dl.end,
+        "timeframe": "future",
+        "is_goal": goal,
+    })
+    if goal and not d["hedged"]:
+        d["confidence"] = min(d["confidence"], 0.7)
+    return [d]
+
+
+_SPEECH_FUT = re.compile(r"(?:predict|forecast|my|our|the|I\b|bet|hot)", re.I)
+_ADJACENT = re.compile(r"^\s*(?:(?:also|now|still|itself|themselves|too|as\s+well)\s+)*$", re.I)
+
+
+def _adjacent_subject(ctx: SentCtx, pos: int) -> Ent | None:
+    """The entity right before the future cue ("… fear DeepSeek could match …") is its grammatical subject."""
+    last = next((e for e in reversed(ctx.ents) if e.end <= pos), None)
+    if last is None or not _ADJACENT.match(ctx.text[last.end: pos]):
+        return None
+    if re.search(r"\b(?:by|from|than|over|with|to|of|per|via|against|versus|vs\.?)\s+(?:the\s+)?$",
+                 ctx.text[: last.start], re.I):
+        return None
+    return last
+
+
+
+# --- milestones and releases named without a future verb ----------------------------------------------------
+
+# Milestones people put dates on. Acronyms are matched case-sensitively ("AGI", not "agi" inside a word).
+_MILESTONE = re.compile(
+    r"(?<![\w-])(?:AGI|ASI|HLMI|(?i:artificial\s+general\s+intelligence|artificial\s+super\s*intelligence|"
+    r"super-?intelligen(?:ce|t\s+(?:AI|machines|systems))|the\s+singularity|singularity|"
+    r"human-level\s+(?:AI|machine\s+intelligence|artificial\s+intelligence|intelligence)|"
+    r"high-level\s+machine\s+intelligence|transformative\s+AI|powerful\s+AI|"
+    r"superhuman\s+(?:coders?|AI\s+researchers?|AI)|(?:an?\s+)?automated\s+AI\s+researchers?|"
+    r"fully\s+automated\s+AI\s+R&D|superhuman\s+(?:levels?|intelligence|performance)|"
+    r"(?:outsmart|surpass|exceed|outperform|beat)\w*\s+(?:all\s+|any\s+|every\s+)?(?:humans?|human\s+intelligence|"
+    r"human\s+cognition|people|humanity)|smarter\s+than\s+(?:any|all|the\s+smartest|most|every)?\s*(?:individual\s+)?"
+    r"(?:humans?|people|person)))(?![\w-])")
+_MILESTONE_SIGNAL = re.compile(
+    r"\b(?:predict\w*|forecast\w*|expect\w*|chances?|probability|likelihood|odds|likely|will|would|could|may|"
+    r"might|going\s+to|timelines?|median|estimat\w*|believes?|thinks?|says?|said|claims?|bets?|arriv\w*|"
+    r"achiev\w*|reach\w*|emerg\w*|happen\w*|by|before|within|in)\b|%|'ll|:", re.I)
+_RELEASE_WORD = re.compile(
+    r"\b(?:release[sd]?|releasing|launch(?:es|ed|ing)?|debut(?:s|ed|ing)?|drop(?:s|ping)?|arriv(?:e|es|al|ing)|"
+    r"roll(?:s|ing)?\s+out|rollout|unveil(?:s|ed|ing)?|unveiling|ship(?:s|ping)?|come\s+out|coming\s+out|"
+    r"go(?:es)?\s+live|available)\b", re.I)
+_RELEASE_SIGNAL = re.compile(
+    r"\b(?:expect\w*|rumou?r\w*|project\w*|likely|odds|chances?|probability|predict\w*|slated|scheduled|"
+    r"set\s+(?:to|for)|due|could|may|might|will|would|should|on\s+the\s+way|estimat\w*|pencil+ed|tipped|"
+    r"reportedly|planned|plans?|target\w*|leak\w*|speculat\w*|anticipat\w*|upcoming|imminent|coming|"
+    r"on\s+track|poised|as\s+early\s+as|window|timeline|bettors?|markets?)\b|%|'ll", re.I)
+_PAST_RELEASE = re.compile(r"\b(?:released|launched|debuted|unveiled|shipped|dropped|arrived)\b", re.I)
+_PASSIVE_FUTURE = re.compile(r"\b(?:be|been|being|get|gets|getting)\s+(?:\w+\s+)?$", re.I)
+_MORE_ODDS = re.compile(r"^[\s,;]*(?:and|or|while|with|but|versus|vs\.?)?[\s,]*(?:(?:about|around|roughly|some|an?)\s+)?"
+                        r"(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)[\w\s]{0,12}?)?(?:odds|chance|probability)?"
+                        r"[\s\w]{0,12}?$", re.I)
+
+
+def _deadlines(ctx: SentCtx) -> list[tuple[int, int, DateInterval]]:
+    """Date phrases that can end a forecast: not "ago", "after" or "since", and not left undated."""
+    return [(s, e, d) for s, e, d in ctx.dates if d.bound not in ("ago", "after")
+            and (d.start is not None or d.end is not None or d.relative)]
+
+
+def _forecast_draft(ctx: SentCtx, subject: str | None, target: str, tmodels: list[str],
+                    deadline: DateInterval, pos: int, subj: Ent | None = None) -> Draft:
+    d = _draft(ctx, "forecast", None, None, subj, None, pos)
+    if subject and subj is None:
+        d["subject"] = subject
+    d.update({"target": target, "target_models": tmodels, "deadline_text": deadline.text,
+              "deadline_start": deadline.start, "deadline_end": deadline.end, "timeframe": "future",
+              "is_goal": False})
+    return d
+
+
+def _more_deadlines(ctx: SentCtx, first_end: int, dates: list[tuple[int, int, DateInterval]]
+                    ) -> list[tuple[int, int, DateInterval]]:
+    """Further deadlines listed with odds: "72% before April 30, and 93% by June 30"."""
+    out: list[tuple[int, int, DateInterval]] = []
+    last = first_end
+    for s, e, d in dates:
+        if s < last:
+            continue
+        if not _MORE_ODDS.match(ctx.text[last:s]) or d.bound not in ("by", "before", "in", "within"):
+            break
+        out.append((s, e, d))
+        last = e
+    return out
+
+
+def milestone_claims(ctx: SentCtx) -> list[Draft]:
+    """Dated milestones: "a 50% chance of AGI by 2031", "Kurzweil: AGI by 2029, Singularity by 2045".
+
+    Each milestone name takes the first deadline after it (before the next milestone name), or, with none
+    after it, a deadline just before it ("2027: superhuman coder").
+
+    >>> from extractors.rules.base import demo_ctx as _demo
+    >>> [(d["target"], d["deadline_text"]) for d in milestone_claims(_demo("AGI by 2029, Singularity by 2045."))]
+    [('AGI', 'by 2029'), ('Singularity', 'by 2045')]
+    """
+    text = ctx.text
+    names = list(_MILESTONE.finditer(text))
+    dates = _deadlines(ctx)
+    if not names or not dates or not _MILESTONE_SIGNAL.search(text):
+        return []
+    out: list[Draft] = []
+    used: set[int] = set()
+    for k, m in enumerate(names):
+        nxt = names[k + 1].start() if k + 1 < len(names) else len(text)
+        after = [x for x in dates if m.end() <= x[0] < min(nxt, m.end() + 120) and x[0] not in used]
+        before = [x for x in dates if m.start() - 40 <= x[1] <= m.start() and x[0] not in used]
+        pick = after[0] if after else (before[-1] if before else None)
+        if pick is None or _blocked_forecast(ctx, m.start(), pick[0]):
+            continue
+        used.add(pick[0])
+        out.append(_forecast_draft(ctx, m.group(0), m.group(0), [], pick[2], m.start()))
+        for s2, _e2, d2 in _more_deadlines(ctx, pick[1], after[1:]):
+            used.add(s2)
+            out.append(_forecast_draft(ctx, m.group(0), m.group(0), [], d2, m.start()))
+    return out
+
+
+def _blocked_forecast(ctx: SentCtx, lo: int, hi: int) -> bool:
+    text = ctx.text
+    pos = max(lo, hi)
+    return (is_negated(text, pos) or bool(_FORECAST_NEG.search(text[max(0, lo - 30): pos]))
+            or is_rejected(text) or is_conditional(text, min(lo, hi)))
+
+
+def release_claims(ctx: SentCtx) -> list[Draft]:
+    """Release forecasts named with a noun or a bare verb: "a GPT-6 launch by July 1", "K3 is projected to drop
+    inside the May window", "odds of GPT-6 releasing before April 30, and 93% by June 30".
+
+    >>> from extractors.rules.base import demo_ctx as _demo
+    >>> [(d["target"], d["deadline_text"]) for d in release_claims(_demo("Odds of a GPT-6 launch by July 2026 are 30%."))]
+    [('GPT-6', 'by July 2026')]
+    """
+    text = ctx.text
+    if not _RELEASE_SIGNAL.search(text):
+        return []
+    models = [e for e in ctx.ents if e.kind == "MODEL" and not (e.model_id or "").startswith("family:")]
+    dates = _deadlines(ctx)
+    if not models or not dates:
+        return []
+    for w in _RELEASE_WORD.finditer(text):
+        if _PAST_RELEASE.fullmatch(w.group(0)) and not _PASSIVE_FUTURE.search(text, 0, w.start()):
+            continue  # "was released in March": a report, not a forecast
+        model = next((e for e in reversed(models) if w.start() - 80 <= e.end <= w.start()), None) or next(
+            (e for e in models if w.end() <= e.start <= w.end() + 30), None)
+        if model is None:
+            continue
+        lo = max(w.end(), model.end)
+        dl = next((x for x in dates if lo <= x[0] <= lo + 90), None)
+        if dl is None or _blocked_forecast(ctx, w.start(), dl[0]):
+            continue
+        tmodels = [model.model_id] if model.model_id else []
+        out = [_forecast_draft(ctx, model.text, model.text, tmodels, dl[2], w.start())]
+        out += [_forecast_draft(ctx, model.text, model.text, tmodels, d2, w.start())
+                for _s2, _e2, d2 in _more_deadlines(ctx, dl[1], [x for x in dates if x[0] > dl[0]])]
+        return out
+    return []
+
+
+# Forecasts about money, users and jobs are not forecasts of AI progress (docs/annotation.md: optional at most).
+_NOT_PROGRESS = re.compile(
+    r"\b(?:revenue|revenues|sales|users?|subscribers|market\s+(?:share|cap|size|value)|valuation|funding|spending|"
+    r"invest\w*|capex|jobs?|employment|workers|workforce|adoption|price|prices|pricing|costs?|profit\w*|IPO|"
+    r"billion|trillion|million|GW|gigawatts?|data\s+cent(?:er|re)s?|power\s+plants?|energy|electricity|"
+    r"economy|GDP|enterprises?|customers|households|percent\s+of|%\s+of|regulation|law|act|ban|hire|hiring|"
+    r"engineers|staff|employees|exports?|cleared|sanctions?|licen[cs]es?|report|annual|earnings|results|conference|"
+    r"event|hearing|chips?|GPUs?|processors?|updated|update)\b", re.I)
+_PROGRESS = re.compile(
+    r"\b(?:model|models|LLMs?|chatbot|AGI|ASI|superintelligen\w*|capabilit\w*|state[- ]of[- ]the[- ]art|parity|"
+    r"surpass|overtake|catch\s+up|successor|flagship|human-level|smarter|autonomous\w*)\b", re.I)
+_PAST_CLAUSE = re.compile(r"\b(?:was|were|had|did|released|launched|announced|unveiled|shipped|debuted|introduced|"
+                          r"published|reached|achieved|hit)\b[^,;.]{0,40}$", re.I)
+
+
+def generic_forecasts(ctx: SentCtx) -> list[Draft]:
+    """The last resort: a deadline, a forecast cue and a topic of AI progress in one clause, in any wording
+    the routes above do not know ("K3 is projected to drop inside the May 10-31 window", "Google appears
+    poised to push Gemini 3 … pointing to a December release window").
+
+    >>> from extractors.rules.base import demo_ctx as _demo
+    >>> [d["deadline_text"] for d in generic_forecasts(_demo("Gemini 4 is tipped for a spring 2027 debut."))]
+    ['spring 2027']
+    >>> generic_forecasts(_demo("OpenAI expects revenue to reach $100 billion by 2029."))
+    []
+    """
+    text = ctx.text
+    cue = FUT.search(text) or _RELEASE_PLAN.search(text) or next(
+        (m for m in _RELEASE_SIGNAL.finditer(text) if m.group(0) != "%"), None)
+    if cue is None:
+        return []
+    for s, e, dl in _deadlines(ctx):
+        if s < cue.start() and dl.bound not in ("by", "before", "within"):
+            continue  # "In July 2017, China released a plan that …": a date before the cue sets the scene
+        if re.match(r"(?:in\s+|on\s+)?(?:last|this\s+(?:week|month))\b|(?:in\s+)?a\s+single", dl.text, re.I):
+            continue
+        lo = max(0, min(cue.start(), s) - 10)
+        clause = text[lo: max(cue.end(), e)]
+        if re.search(r"[;]|\.\s", clause) or len(clause) > 160:
+            continue
+        if _NOT_PROGRESS.search(clause) or not (_PROGRESS.search(clause) or any(
+                x.kind in ("MODEL", "ORG") and x.start < max(cue.end(), e) for x in ctx.ents)):
+            continue
+        if _PAST_CLAUSE.search(text, 0, s) and not FUT.search(text, max(0, s - 60), s):
+            continue  # "Claude 3 was released in March 2024"
+        if ctx.published is not None and dl.end is not None and dl.end < ctx.published and not FUT.search(clause):
+            continue
+        if _blocked_forecast(ctx, cue.start(), s) or not _ai_context(ctx):
+            continue
+        models = [x for x in ctx.ents if x.kind == "MODEL" and not (x.model_id or "").startswith("family:")]
+        pick = models[0] if models else None
+        target = pick.text if pick else re.sub(r"\s+", " ", text[cue.end(): s]).strip(" ,:")[:60] or None
+        tmodels = [pick.model_id] if pick and pick.model_id else []
+        return [_forecast_draft(ctx, None, target or "", tmodels, dl, cue.start())]
+    return []
+
+
+def forecast_claims(ctx: SentCtx, generic: bool = True) -> list[Draft]:
+    """Find forecasts: dated milestones, cue-led ones, releases named with a noun, then (with generic, for
+    sentences that hold no gap claim) any dated forecast cue about AI progress.
+
+    Release plans ("slated for Q3 2026") count; stated goals ("aims to surpass the US by 2030") are kept with
+    is_goal. Without a deadline there is nothing to check later, so no forecast is emitted.
+    """
+    if not ctx.dates:
+        return []
+    found = milestone_claims(ctx)
+    if found:
+        return found
+    return _cue_forecasts(ctx) or release_claims(ctx) or (generic_forecasts(ctx) if generic else [])

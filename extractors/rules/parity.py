@@ -1,0 +1,62 @@
+"""Parity claims: "has caught up with", "on par with", "closed the gap" (present or past, never future)."""
+
+from __future__ import annotations
+
+import re
+
+from extractors.rules.base import Draft, SentCtx, _blocked, _draft, _reference_after, _subject_before
+from extractors.rules.forecasts import FUT
+
+_PARITY = re.compile(
+    r"\b(?:(?:(?:has|have|had)\s+(?:now\s+|largely\s+|effectively\s+|essentially\s+|all\s+but\s+|finally\s+|"
+    r"basically\s+|more\s+or\s+less\s+|mostly\s+|already\s+)?)?caught\s+up(?:\s+(?:with|to))?|"
+    r"(?:(?:has|have|had)\s+(?:now\s+|effectively\s+|essentially\s+|all\s+but\s+|largely\s+)?)?closed\s+the\s+gap|"
+    r"(?:reached|achieved|at|near|hit|rough|reaching|achieving)\s+parity|parity\s+with|on\s+par\s+with|"
+    r"neck\s+and\s+neck|(?:pulled|drawn|drew)\s+level|level\s+with|"
+    r"erased\s+the\s+(?:gap|lead)|(?:matche[sd]|rivals|rivaled|equals|equalled|equaled)\s+(?:the\s+)?"
+    r"(?:performance|capabilities|level|quality)\s+of|"
+    r"(?:perform(?:s|ed|ing)?|scor(?:es|ed|ing))\s+(?:as\s+well\s+as|comparably\s+(?:to|with)|on\s+par\s+with|"
+    r"at\s+the\s+level\s+of)|(?:comparable|equivalent)\s+to|"
+    r"(?:gap|lead)\s+(?:has\s+|had\s+|is\s+|was\s+)?(?:now\s+|all\s+but\s+|effectively\s+|largely\s+)?"
+    r"(?:closed|vanished|disappeared|evaporated|gone)|"
+    r"(?:reached|reach(?:es|ing)?|at)\s+the\s+(?:global\s+|AI\s+|capability\s+)?frontier|"
+    r"(?:just\s+)?as\s+good\s+as|at\s+par\s+with|achiev\w+\s+(?:technical\s+|effective\s+|rough\s+)?parity|"
+    r"(?:nearly\s+|all\s+but\s+)?erased\s+(?:the\s+)?(?:[\w.’']+\s+){0,2}lead|"
+    r"(?:matche[sd]|rival(?:s|ed|led)|equal(?:s|ed|led))(?=\s+(?:the\s+)?[A-Z]))\b", re.I)
+# Parity phrases that need a named comparator right after them (a model, lab or group).
+_NEEDS_REF = re.compile(r"matche|rival|equal|perform|scor|comparable|equivalent|good\s+as", re.I)
+
+
+def parity_claims(ctx: SentCtx, taken: list[Draft]) -> list[Draft]:
+    """Find present or past parity claims: "have caught up with", "on par with", "closed the gap".
+
+    Future forms ("will catch up by 2027") are forecasts, not parity claims.
+
+    >>> from extractors.rules.base import demo_ctx as _demo
+    >>> [(d["direction"], d["reference"]) for d in parity_claims(_demo("DeepSeek R1 performs as well as o1."), [])]
+    [('parity', 'o1')]
+    >>> parity_claims(_demo("Is SMIC on par with Intel?"), [])
+    []
+    """
+    text = ctx.text
+    out: list[Draft] = []
+    if text.rstrip("\"'”’)!").endswith("?"):
+        return out  # "SMIC is on par with Intel?": a question asserts nothing
+    for m in _PARITY.finditer(text):
+        if any((d["_lo"] if "_lo" in d else d["_pos"]) - 60 < m.start() < d["_pos"] + 60 for d in taken):
+            continue
+        window = text[max(0, m.start() - 45): m.start()]
+        if FUT.search(window) or re.search(r"\bto\s+(?:be\s+)?$", window, re.I):
+            continue
+        word = m.group(0).lower()
+        ref = _reference_after(ctx, m.end(), 50)
+        if _NEEDS_REF.search(word) and (ref is None or any(d.bound == "ago" for _s, _e, d in ctx.dates)):
+            continue  # "matched GPT-4" needs the comparator, and "six months ago, X matched Y" is an anchor
+        subj = _subject_before(ctx, m.start())
+        if _blocked(ctx, m.start()):
+            continue
+        d = _draft(ctx, "gap", "parity", None, subj, ref, m.start())
+        out.append(d)
+        break
+    return out
+

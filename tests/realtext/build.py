@@ -1,0 +1,86 @@
+"""Merge collected excerpt files into the dev and blind splits (deterministic, by URL).
+
+    python tests/realtext/build.py raw/*.jsonl      # paths relative to tests/realtext/
+
+An excerpt goes to blind when the first byte of sha256(url) is below BLIND_SHARE × 256, so every excerpt of
+one page lands in the same split and adding excerpts never moves old ones between splits. Records are
+validated (required keys, text ≤ 1,500 characters, claim kinds) and duplicates (same URL and text) dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+BLIND_SHARE = 0.42
+REQUIRED = ("id", "url", "query", "text", "claims", "type")
+log = logging.getLogger("realtext.build")
+
+
+def _valid(rec: dict[str, Any]) -> str | None:
+    missing = [k for k in REQUIRED if k not in rec]
+    if missing:
+        return f"missing {missing}"
+    if len(rec["text"]) > 1500:
+        return f"text of {len(rec['text'])} characters"
+    for c in [*rec["claims"], *rec.get("optional_claims", [])]:
+        if c.get("kind") not in ("gap", "forecast"):
+            return f"claim kind {c.get('kind')!r}"
+    if rec["type"] == "negative" and rec["claims"]:
+        return "negative with required claims"
+    return None
+
+
+def split_of(url: str) -> str:
+    """dev or blind, from the URL alone."""
+    return "blind" if hashlib.sha256(url.encode()).digest()[0] < BLIND_SHARE * 256 else "dev"
+
+
+def build(paths: list[Path]) -> dict[str, list[dict[str, Any]]]:
+    """Read, validate and split the given files."""
+    out: dict[str, list[dict[str, Any]]] = {"dev": [], "blind": []}
+    seen: set[tuple[str, str]] = set()
+    ids: set[str] = set()
+    owner: dict[str, Path] = {}  # a page annotated by two collectors is kept from the first file only
+    for path in paths:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                log.warning("%s:%d: not JSON (%s), skipped", path, n, exc)
+                continue
+            why = _valid(rec)
+            if why is None and owner.setdefault(rec["url"], path) != path:
+                why = f"URL already annotated in {owner[rec['url']].name}"
+            key = (rec.get("url", ""), rec.get("text", ""))
+            if why or key in seen or rec["id"] in ids:
+                log.warning("%s:%d: %s, skipped", path, n, why or "duplicate")
+                continue
+            seen.add(key)
+            ids.add(rec["id"])
+            out[split_of(rec["url"])].append(rec)
+    return out
+
+
+def main(argv: list[str]) -> int:
+    """Write dev.jsonl and blind.jsonl next to this file."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    splits = build([HERE / a for a in argv])
+    for name, recs in splits.items():
+        recs.sort(key=lambda r: r["id"])
+        (HERE / f"{name}.jsonl").write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs), encoding="utf-8")
+        neg = sum(r["type"] == "negative" for r in recs)
+        log.info("%s: %d excerpts, %d negatives", name, len(recs), neg)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
