@@ -37,14 +37,18 @@ from extractors.models import ModelHit, find_mentions, head_words, mentions_at
 from extractors.rules import Ent, SentCtx, attribution, forecast_claims, gap_claims, parity_claims
 from schemas import Claim, Mention, stable_id
 
-__all__ = ["EXTRACTOR_VERSION", "Extraction", "extract", "extract_claims", "extract_many", "get_nlp"]
+__all__ = ["EXTRACTOR_VERSION", "RULES_VERSION", "Extraction", "extract", "extract_claims", "extract_many", "get_nlp"]
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "claims.v1.1"
+RULES_VERSION = "claims.v2.0"
+# The optional statistical model changes attributions, so when one is installed it is part of the version (and
+# so of the extract-batch cache key and of every stored claim's extractor_version).
+EXTRACTOR_VERSION = RULES_VERSION + ner.signature()
 
 # After the token-level triggers, a sentence must still show one of these before the rules run on it.
-_UNIT = re.compile(r"\b(?:months?|years?|weeks?|quarters?|decades?|mos?|yrs?)\b|-month|-year|-week", re.IGNORECASE)
+_UNIT = re.compile(r"\b(?:months?|years?|weeks?|quarters?|decades?|nanoseconds?|mos?|yrs?)\b|-month|-year|-week",
+                   re.IGNORECASE)
 _DOC_AI = re.compile(r"\b(?:AI|A\.I\.|artificial intelligence|LLMs?|language models?|chatbots?|open[- ]source models?|"
                      r"open[- ]weights?)\b")
 _PARITY_HINT = re.compile(r"caught|catch|parity|par\b|gap|neck|level|matche|rival|equal|erased|perform|comparabl|"
@@ -66,10 +70,13 @@ _ABBREV = re.compile(
 # "the report states that…", "the authors argue…": the claim belongs to whoever the text last attributed to.
 _BACKREF = re.compile(
     r"\b(?:the\s+(?:report|study|analysis|paper|survey|authors|researchers|group|institute|tally|tracker|memo|"
-    r"researcher|analyst|executive)|it|they|she|he)\s+(?:also\s+)?(?:states?|said|says|found|finds|argues?|argued|"
-    r"estimates?|estimated|concludes?|predicts?|predicted|adds?|added|notes?|noted|projects?|warns?|claims?|"
-    r"claimed|expects?|expected|thinks?|believes?|shows?|stated|indicated|stressed|confirmed|announced|maintains|"
-    r"insisted|told|wrote|put|puts)\b", re.IGNORECASE)
+    r"researcher|analyst|executive|evaluation|assessment|lab|company|firm|startup|agency|team|CEO|founder)|it|they|"
+    r"she|he)\s+(?:also\s+)?(?:[a-z]+ly\s+)?(?:states?|said|says|found|finds|argues?|argued|"
+    r"estimates?|estimated|concludes?|predicts?|predicted|adds?|added|notes?|noted|projects?|warns?|warned|claims?|"
+    r"claimed|expects?|expected|thinks?|believes?|shows?|stated|indicated|indicates|stressed|confirmed|announced|"
+    r"maintains|insisted|insists|told|tells|wrote|writes|put|puts|reveals?|revealed|suggests?|suggested|"
+    r"mentioned|disclosed|explained|emphasi[sz]ed|acknowledged|admitted|hinted|reckons|cautioned)\b"
+    r"|\b(?:his|her)\s+(?:own\s+)?(?:\w+\s+)?(?:estimate|prediction|forecast|timeline|guess|bet)s?\b", re.IGNORECASE)
 
 # The components keep their results in doc.user_data (a plain dict: ``doc._.x`` builds an Underscore object on
 # every access, which costs more than the lookups themselves on short docs); the extensions read it from there.
@@ -380,30 +387,51 @@ def _merge_lab_groups(stext: str, ents: list[Ent]) -> list[Ent]:
 
 
 # A quote whose speaker is named right after it: '"…three months behind," Hassabis told CNBC.'
-_SPEAKER_AFTER = re.compile(r"^\s*[\"'”’,]*\s*(?:(?P<name>(?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w.'’-]+)\s+(?:also\s+)?"
-                            r"(?:said|says|told|added|wrote|argued|warned|explained|noted|stated)\b|"
+# (Used with .match(text, pos): no "^", which would only match at the very start of the text.)
+_SPEAKER_AFTER = re.compile(r"\s*[\"'”’,]*\s*(?:(?P<name>(?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w.'’-]+)\s+(?:also\s+)?"
+                            r"(?:said|says|told|added|wrote|writes|argued|warned|explained|noted|stated)\b|"
                             r"(?:said|says|added|wrote|argued|warned)\s+(?P<name2>(?:[A-Z][\w.'’-]+\s+){0,3}"
-                            r"[A-Z][\w.'’-]+))")
+                            r"[A-Z][\w.'’-]+)|(?P<pron>[Hh]e|[Ss]he)\s+(?:also\s+)?(?:said|says|told|added|wrote|writes|"
+                            r"argued|warned|explained|noted|stated)\b)")
 _QUOTE_END = re.compile(r"[\"”’'][\s.,]*$|[,.][\"”’']\s*$")
 
 
 def _carried_attribution(text: str, sents: _Sentences, s: int, e: int) -> str | None:
-    """Who a claim belongs to when its own sentence names nobody: the source named in one of the three
-    sentences before ("The report states that …", "He said …"), or the speaker named right after a quote."""
+    """Who a claim belongs to when its own sentence names nobody: the speaker named after the quote it is in
+    ('"… behind," Hassabis told CNBC.', also when the quote runs over several sentences), the source named in
+    one of the three sentences before ("The report states that …", "He said …", a quote continuing an earlier
+    one), else the description itself ("The lab said …")."""
+    from extractors.rules.attribution import anaphor, antecedent
+
     own = text[s:e]
-    if _BACKREF.search(own):
-        prev_b = sents.before(s)
-        for _ in range(3):
+
+    def look_back(start: int, pronoun: bool, n: int = 3) -> str | None:
+        prev_b = sents.before(start)
+        for _ in range(n):
             if prev_b is None:
                 break
-            who = attribution(text[prev_b[0]: prev_b[1]])
+            prev = text[prev_b[0]: prev_b[1]]
+            who = attribution(prev) or (antecedent(prev) if pronoun else None)
             if who:
                 return who
             prev_b = sents.before(prev_b[0])
-    if _QUOTE_END.search(own) or own.lstrip().startswith(("\"", "“")):
-        m = _SPEAKER_AFTER.match(text, e, min(len(text), e + 120))
+        return None
+
+    opened = own.count("“") > own.count("”") or (own.count("“") == 0 and own.count('"') % 2 == 1 and
+                                                   own.lstrip(" -•*–").startswith('"'))
+    end = e
+    if opened:  # the quote closes in a later sentence: its speaker follows the closing mark
+        close = re.compile(r"[”\"]").search(text, e, min(len(text), e + 600))
+        end = close.end() if close else e
+    if opened or _QUOTE_END.search(own) or own.lstrip().startswith(("\"", "“")):
+        m = _SPEAKER_AFTER.match(text, end, min(len(text), end + 120))
         if m:
-            return m.group("name") or m.group("name2")
+            return m.group("name") or m.group("name2") or look_back(s, True)
+    bm = _BACKREF.search(own)
+    if bm:
+        return look_back(s, bool(re.match(r"(?:he|she|his|her)\b", bm.group(0), re.I))) or anaphor(own)
+    if re.match(r"[-•*–\s]*(?:[^“\"\n]{0,40}:\s*)?[“\"]", own):  # a quote going on from the sentences before
+        return look_back(s, False, 2)
     return None
 
 

@@ -75,7 +75,7 @@ _CORE = rf"""
         (?:\s+(?:of\s+)?(?P<hy>{_YREF}))?)
   | (?P<mpart>(?P<mpw>early|mid|late)\s*-?\s*(?P<mpm>{_MON})(?:,?\s+(?P<mpy>{_YEAR}|{_REL_YEAR}))?)
   | (?P<part>(?P<pw>early|earlier|mid|middle|late|later|the\s+middle\s+of|the\s+start\s+of|the\s+beginning\s+of|
-        the\s+end\s+of|the\s+close\s+of|end\s+of|end-|start\s+of|beginning\s+of|the\s+turn\s+of)
+        the\s+end\s+of|the\s+close\s+of|end\s+of|end-|start\s+of|beginning\s+of|the\s+turn\s+of|year[- ]end)
         \s*-?\s*(?:in\s+)?(?P<py>{_YREF}))
   | (?P<yearend>(?:the\s+)?(?:year[- ]end|end\s+of\s+the\s+year|end\s+of\s+this\s+year|year's\s+end))
   | (?P<midyear>(?:the\s+)?mid-?year|the\s+middle\s+of\s+the\s+year|midyear)
@@ -430,6 +430,7 @@ def _from_match(m: re.Match[str], anchor: date | None) -> DateInterval:
     return DateInterval(start, end, gran, text, bound, rel)
 
 
+_EVENT_AFTER = re.compile(r"\s+(?:release|launch|debut|rollout|roll-out|unveiling|window|timeframe|date|drop)\b", re.I)
 _ENDS = re.compile(r"\s+(?:ends|is\s+out|is\s+over|closes|runs\s+out)\b", re.I)
 
 
@@ -445,8 +446,12 @@ def find_dates(text: str, anchor: date | None = None, offset: int = 0) -> list[t
     if not _MAYBE_DATE.search(text):  # the full pattern is expensive; most sentences have no date at all
         return out
     for m in DATE_RE.finditer(text):
-        if m.group("core") is not None and m.group("mon") and not m.group("prefix"):
+        if m.group("core") is not None and m.group("mon") and not m.group("prefix") and not _EVENT_AFTER.match(
+                text, m.end()):
             continue  # a bare month name ("March") is too ambiguous ("May", "march") without a preposition
+        if m.group("sname") and m.group("sname").lower() == "fall" and not (m.group("prefix") or m.group("srel")
+                                                                            or m.group("sy")):
+            continue  # "is expected to fall later this month": the verb, not the season
         if m.group("year") and not m.group("prefix"):
             after = text[m.end(): m.end() + 12].lower()
             if re.match(r"\s*(?:points|models|%|percent|parameters|tokens|gpus|h100s)", after):

@@ -8,6 +8,7 @@ Set CLAIMWATCH_NER_MODEL to pick another package, or to "" to switch this off.
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
 import os
 import re
@@ -18,7 +19,7 @@ import spacy
 
 from extractors.cues import cues
 
-__all__ = ["attribute", "available", "model_name"]
+__all__ = ["attribute", "available", "model_name", "signature"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,22 @@ def _load(name: str) -> Any:
     except (OSError, ValueError) as exc:  # a broken install must not break extraction
         log.warning("statistical NER model %s unavailable: %s", name, exc)
         return None
+
+
+def signature() -> str:
+    """What the optional model adds to EXTRACTOR_VERSION: "" without one, else "+ner:<package>-<version>".
+
+    Read from the package metadata (no model is loaded), so a run with the model and a run without it never
+    share stored extractions or cached batches: results that depend on the model are versioned by it.
+    """
+    name = model_name()
+    if not name or not spacy.util.is_package(name):
+        return ""
+    try:
+        version = importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+    return f"+ner:{name}-{version}"
 
 
 def available() -> bool:

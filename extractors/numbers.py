@@ -34,7 +34,7 @@ _WORD_NUM = rf"(?:{trie_alternation(list(_TENS))}[- ]{_digits}|{_word_alt})"
 _NUM_PHRASES = ["one and a half", "two and a half", "a couple of", "a couple", "a dozen", "a single", "a full", "a",
                 "an"]
 NUM = rf"(?:\d+(?:\.\d+)?|{_WORD_NUM}|{trie_alternation(_NUM_PHRASES)})"
-_UNIT = r"(?P<unit>months?|mos?\.?|years?|yrs?|weeks?|wks?|quarters?|days?|decades?)"
+_UNIT = r"(?P<unit>months?|mos?\.?|years?|yrs?|weeks?|wks?|quarters?|days?|decades?|nanoseconds?)"
 # Modifiers that bound or soften a number; the groups decide which end of the range a bare number fills.
 _LOW_MODS = r"more than|over|at least|upwards of|north of|in excess of|no less than|a minimum of|beyond"
 _HIGH_MODS = r"less than|under|within|up to|at most|no more than|fewer than|a maximum of|as little as|barely|only|just"
@@ -62,7 +62,7 @@ DURATION_RE = re.compile(
             {NUM}(?:\s*[-–—]\s*(?:to\s*[-–—]\s*)?|\s*(?:to|or|and)\s*){NUM}
           | {NUM}\+?
           | a\s+few|several|many|a\s+handful\s+of|half\s+a|half\s+an|a\s+half
-         )\s*[- ]?\s*)?
+         )\s*[- ]?\s*(?:(?:more|extra|additional)\s+)?)?
         {_UNIT}
     )
     (?P<post>\s+or\ so|\s+or\ more|\s+or\ longer|\s+plus|\s+at\ most|\s+at\ least|\s+or\ less)?
@@ -103,6 +103,8 @@ def _unit_months(unit: str) -> float:
     u = unit.lower().rstrip(".")
     if u.startswith("dec"):
         return 120.0
+    if u.startswith("nano"):
+        return 0.0  # "nanoseconds behind": a figure of speech for a tiny gap, kept without a number
     if u.startswith(("y",)):
         return 12.0
     if u.startswith("w"):
@@ -216,7 +218,7 @@ def duration_from_match(m: re.Match[str], offset: int = 0) -> Duration:
                 low = None
         if re.search(r"\b(?:nearly|almost)\b", mods):
             approximate = True
-    unit_name = "decades" if unit.lower().startswith("dec") else "years" if unit.lower().startswith("y") else "weeks" if unit.lower().startswith("w") else (
+    unit_name = "days" if unit.lower().startswith("nano") else "decades" if unit.lower().startswith("dec") else "years" if unit.lower().startswith("y") else "weeks" if unit.lower().startswith("w") else (
         "quarters" if unit.lower().startswith("q") else "days" if unit.lower().startswith("d") else "months")
     return Duration(m.group(0).strip(), m.start() + offset, m.start() + offset + len(m.group(0).rstrip()),
                     _round(low), _round(high), approximate, unit_name, unit_only)

@@ -32,7 +32,8 @@ from typing import Any
 from extractors.claims import EXTRACTOR_VERSION, extract_many
 from schemas import Claim
 
-__all__ = ["REAL_DIR", "RealScore", "corpus_digest", "evaluate_split", "format_report", "load_split", "main"]
+__all__ = ["FLOORS_PATH", "REAL_DIR", "RealScore", "corpus_digest", "evaluate_split", "format_report", "load_split",
+           "main", "summary", "write_floors"]
 
 REAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "realtext"
 SPLITS = ("dev", "blind")
@@ -253,6 +254,16 @@ def summary(s: RealScore) -> dict[str, float]:
     return out
 
 
+FLOORS_PATH = REAL_DIR / "floors.json"
+
+
+def write_floors(scores: dict[str, RealScore], path: Path = FLOORS_PATH) -> None:
+    """Record the figures as floors, with the corpus digest and extractor version they were measured with."""
+    data = {"corpus_sha256_16": corpus_digest(), "extractor_version": EXTRACTOR_VERSION,
+            "splits": {k: summary(v) for k, v in scores.items()}}
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the dev and blind tables; with --errors SPLIT, every miss and false positive of that split."""
     ap = argparse.ArgumentParser(prog="python -m extractors.realeval", description=__doc__.splitlines()[0])
@@ -260,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--i-scored-blind-already", action="store_true",
                     help="needed with --errors blind: looking at blind errors spends the split (refresh it after)")
     ap.add_argument("--json", action="store_true", help="print the gated figures as JSON")
+    ap.add_argument("--write-floors", action="store_true",
+                    help="pin the current figures of both splits in tests/realtext/floors.json (once per version)")
     ap.add_argument("--split", choices=SPLITS, action="append",
                     help="score only this split (repeatable; default both): tune on dev without scoring blind")
     args = ap.parse_args(argv)
@@ -269,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     wanted = args.split or ([args.errors] if args.errors else list(SPLITS))
     scores = {split: evaluate_split(load_split(split)) for split in wanted}
+    if args.write_floors:
+        write_floors(scores)
     if args.json:
         sys.stdout.write(json.dumps({k: summary(v) for k, v in scores.items()}, indent=2) + "\n")
         return 0

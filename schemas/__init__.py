@@ -14,6 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
+    "TRUSTED_DATE_PRECISIONS",
+    "TRUSTED_DATE_SOURCES",
     "Claim",
     "Document",
     "FetchLog",
@@ -89,6 +91,12 @@ class FetchLog(_Record):
 
 
 DocKind = Literal["article", "post", "page"]
+# Provenance and precision of a publication date (extractors.dateline holds the rules that use them).
+DateSource = Literal["feed", "meta", "url", "dateline", "guess"]
+DatePrecision = Literal["day", "month", "year"]
+# Dates a claim may be measured on: written by the page or its feed, to the day or the month.
+TRUSTED_DATE_SOURCES: frozenset[str] = frozenset({"feed", "meta", "url", "dateline"})
+TRUSTED_DATE_PRECISIONS: frozenset[str] = frozenset({"day", "month"})
 
 
 class Document(_Record):
@@ -102,6 +110,12 @@ class Document(_Record):
     title: str | None = None
     authors: list[str] = Field(default_factory=list)
     published_at: datetime | None = None
+    published_source: DateSource | None = Field(
+        default=None, description="where published_at came from: feed | meta | url | dateline | guess"
+    )
+    published_precision: DatePrecision | None = Field(
+        default=None, description="day | month | year: a month or year date is stored as its first day"
+    )
     updated_at: datetime | None = None
     text: str
     lang: str | None = None
@@ -194,6 +208,7 @@ class Claim(_Record):
             self.claim_id = stable_id(
                 self.doc_id, self.extractor_version, self.kind, self.start_char, self.end_char,
                 self.direction, self.months_low, self.months_high, self.timeframe, self.target,
+                *((self.deadline_text, self.deadline_end) if self.kind != "gap" else ()),
             )
 
 
@@ -225,7 +240,7 @@ class Score(_Record):
 
 Verdict = Literal[
     "within", "overstated", "understated", "unmeasurable",
-    "confirmed", "incorrect", "pending", "unresolvable", "flagged",
+    "confirmed", "incorrect", "pending", "unresolvable", "flagged", "needs-judgment",
 ]
 
 
@@ -239,6 +254,9 @@ class Outcome(_Record):
     error_months: float | None = None
     evidence: list[dict[str, Any]] = Field(default_factory=list)
     method: str = ""
+    reason: str | None = Field(
+        default=None, description="short code of why this verdict (measured, undated, no-data-source, ...)"
+    )
     note: str | None = None
 
 

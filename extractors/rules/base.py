@@ -124,10 +124,17 @@ def is_rejected(text: str) -> bool:
     return bool(cues().rejection.search(text))
 
 
+# "If the rumours are right, …" qualifies the source, not the claim: a hedge, not a condition.
+_SOURCE_IF = re.compile(r"\bif\s+(?:the\s+)?(?:rumou?rs?|rumou?r\s+mill|reports?|leaks?|sources?|speculation|"
+                        r"insiders?|chatter|whispers)\s+(?:is|are|prove|turn\s+out\s+to\s+be)\s+(?:right|correct|true|"
+                        r"accurate)\b|\bif\s+(?:the\s+|this\s+|these\s+|current\s+|recent\s+)*trends?\s+"
+                        r"(?:holds?|continues?|persists?|do(?:es)?\s+not\s+change)\b", re.I)
+
+
 def is_conditional(text: str, pos: int) -> bool:
     """True for "if/unless/assuming…" anywhere before pos, or "if" right after the claim in the same clause."""
     c = cues().conditional
-    before = text[:pos]
+    before = _SOURCE_IF.sub(" ", text[:pos])
     if c.search(before) or re.match(r"\s*(?:Were|Had|Should)\s+\w+(?:\s+\w+)?\s+(?:to|be|have)\b", text):
         return True
     after = text[pos: pos + 80]

@@ -43,7 +43,8 @@ _TARGET = re.compile(
     r"rival|pull\s+level|draw\s+level|be\s+on\s+par|be\s+at\s+parity|be\s+level|be\s+as\s+good\s+as|"
     r"(?:reach|shrink\s+to|fall\s+to|drop\s+to|hit)\s+zero|disappear|vanish|be\s+(?:gone|closed|eliminated|erased)|"
     r"have\s+caught\s+up|have\s+closed\s+the\s+gap|have\s+reached|have\s+matched|equal|level\s+with|parity)|"
-    r"(?P<ahead>be\s+(?:the\s+)?(?:world|global)?\s*leaders?|become\s+(?:the\s+)?(?:world|global)?\s*leaders?|lead\s+the\s+world|"
+    r"(?P<ahead>lose\s+(?:its|their|the|our|America's|its\s+\w+)?\s*(?:\w+\s+)?(?:lead|advantage|edge|dominance|"
+    r"position|race)|be\s+lost|be\s+(?:the\s+)?(?:world|global)?\s*leaders?|become\s+(?:the\s+)?(?:world|global)?\s*leaders?|lead\s+the\s+world|"
     r"surpass(?:es|ing)?|overtak(?:e|es|ing)|outperform(?:s|ing)?|beat|exceed|pull\s+ahead|lead|"
     r"take\s+the\s+lead|leapfrog|have\s+surpassed|have\s+overtaken|be\s+ahead\s+of|pull\s+away\s+from|"
     r"move\s+ahead\s+of|outpace|dominate)|"
@@ -236,7 +237,7 @@ _MILESTONE = re.compile(
     r"high-level\s+machine\s+intelligence|transformative\s+AI|powerful\s+AI|"
     r"superhuman\s+(?:coders?|AI\s+researchers?|AI)|(?:an?\s+)?automated\s+AI\s+researchers?|"
     r"fully\s+automated\s+AI\s+R&D|superhuman\s+(?:levels?|intelligence|performance)|"
-    r"(?:outsmart|surpass|exceed|outperform|beat)\w*\s+(?:all\s+|any\s+|every\s+)?(?:humans?|human\s+intelligence|"
+    r"(?:outsmart|surpass|exceed|outperform|beat)\w*\s+(?:[\w-]+\s+){0,5}?(?:humans?|human\s+intelligence|"
     r"human\s+cognition|people|humanity)|smarter\s+than\s+(?:any|all|the\s+smartest|most|every)?\s*(?:individual\s+)?"
     r"(?:humans?|people|person)))(?![\w-])")
 _MILESTONE_SIGNAL = re.compile(
@@ -251,7 +252,8 @@ _RELEASE_SIGNAL = re.compile(
     r"\b(?:expect\w*|rumou?r\w*|project\w*|likely|odds|chances?|probability|predict\w*|slated|scheduled|"
     r"set\s+(?:to|for)|due|could|may|might|will|would|should|on\s+the\s+way|estimat\w*|pencil+ed|tipped|"
     r"reportedly|planned|plans?|target\w*|leak\w*|speculat\w*|anticipat\w*|upcoming|imminent|coming|"
-    r"on\s+track|poised|as\s+early\s+as|window|timeline|bettors?|markets?)\b|%|'ll", re.I)
+    r"on\s+track|poised|as\s+early\s+as|window|timeline|bettors?|markets?|delay(?:ed|ing|s)?|postpon\w+|"
+    r"pushed\s+(?:back|to)|slipped)\b|%|'ll", re.I)
 _PAST_RELEASE = re.compile(r"\b(?:released|launched|debuted|unveiled|shipped|dropped|arrived)\b", re.I)
 _PASSIVE_FUTURE = re.compile(r"\b(?:be|been|being|get|gets|getting)\s+(?:\w+\s+)?$", re.I)
 _MORE_ODDS = re.compile(r"^[\s,;]*(?:and|or|while|with|but|versus|vs\.?)?[\s,]*(?:(?:about|around|roughly|some|an?)\s+)?"
@@ -284,7 +286,10 @@ def _more_deadlines(ctx: SentCtx, first_end: int, dates: list[tuple[int, int, Da
     for s, e, d in dates:
         if s < last:
             continue
-        if not _MORE_ODDS.match(ctx.text[last:s]) or d.bound not in ("by", "before", "in", "within"):
+        between = ctx.text[last:s]
+        listed = _MORE_ODDS.match(between) or (len(between) <= 70 and not re.search(r"[.;]", between) and re.search(
+            r"%|odds|chance|probability|likelihood", between))
+        if not listed or d.bound not in ("by", "before", "in", "within"):
             break
         out.append((s, e, d))
         last = e
@@ -313,6 +318,9 @@ def milestone_claims(ctx: SentCtx) -> list[Draft]:
         after = [x for x in dates if m.end() <= x[0] < min(nxt, m.end() + 120) and x[0] not in used]
         before = [x for x in dates if m.start() - 40 <= x[1] <= m.start() and x[0] not in used]
         pick = after[0] if after else (before[-1] if before else None)
+        if pick is not None and pick[2].end is None and len(after) > 1 and after[1][2].end is not None and \
+                re.search(r"\bor\b", text[pick[1]: after[1][0]]):
+            pick = after[1]  # "as early as next year or by 2026": the dated alternative can be checked
         if pick is None or _blocked_forecast(ctx, m.start(), pick[0]):
             continue
         used.add(pick[0])
@@ -343,8 +351,10 @@ def release_claims(ctx: SentCtx) -> list[Draft]:
         return []
     models = [e for e in ctx.ents if e.kind == "MODEL" and not (e.model_id or "").startswith("family:")]
     dates = _deadlines(ctx)
-    if not models or not dates:
+    if not dates:
         return []
+    if not models:
+        return _release_by_reference(ctx, dates) or _release_date_line(ctx, dates)
     for w in _RELEASE_WORD.finditer(text):
         if _PAST_RELEASE.fullmatch(w.group(0)) and not _PASSIVE_FUTURE.search(text, 0, w.start()):
             continue  # "was released in March": a report, not a forecast
@@ -353,7 +363,8 @@ def release_claims(ctx: SentCtx) -> list[Draft]:
         if model is None:
             continue
         lo = max(w.end(), model.end)
-        dl = next((x for x in dates if lo <= x[0] <= lo + 90), None)
+        dl = next((x for x in dates if lo <= x[0] <= lo + 90), None) or next(
+            (x for x in dates if 0 <= w.start() - x[1] <= 2), None)  # "an October 22nd launch"
         if dl is None or _blocked_forecast(ctx, w.start(), dl[0]):
             continue
         tmodels = [model.model_id] if model.model_id else []
@@ -376,7 +387,8 @@ _PROGRESS = re.compile(
     r"\b(?:model|models|LLMs?|chatbot|AGI|ASI|superintelligen\w*|capabilit\w*|state[- ]of[- ]the[- ]art|parity|"
     r"surpass|overtake|catch\s+up|successor|flagship|human-level|smarter|autonomous\w*)\b", re.I)
 _PAST_CLAUSE = re.compile(r"\b(?:was|were|had|did|released|launched|announced|unveiled|shipped|debuted|introduced|"
-                          r"published|reached|achieved|hit)\b[^,;.]{0,40}$", re.I)
+                          r"published|reached|achieved|hit|made|founded|started|starting|began|begun)\b[^,;.]{0,40}$",
+                          re.I)
 
 
 def generic_forecasts(ctx: SentCtx) -> list[Draft]:
@@ -419,6 +431,49 @@ def generic_forecasts(ctx: SentCtx) -> list[Draft]:
         tmodels = [pick.model_id] if pick and pick.model_id else []
         return [_forecast_draft(ctx, None, target or "", tmodels, dl, cue.start())]
     return []
+
+
+_DATE_LINE = re.compile(r"\b(?:(?:expected|likely|estimated|rumou?red|projected)\s+)?(?:release|launch)\s+"
+                        r"(?:date|timeline|window|timing)|\bETA\b|best\s+estimate", re.I)
+
+
+_ANAPHOR = re.compile(r"\b(?:(?:the|its|this|their|that)\s+(?:new\s+|next\s+|upcoming\s+|latest\s+|public\s+|"
+                      r"full\s+|official\s+|broader\s+|wider\s+)*(?:model|release|launch|successor|flagship|version|"
+                      r"rollout|update|debut)|it)\b", re.I)
+
+
+def _release_by_reference(ctx: SentCtx, dates: list[tuple[int, int, DateInterval]]) -> list[Draft]:
+    """ "The launch is expected later this month", "it could arrive next week": the model is the one the
+    sentence before named."""
+    prev = ctx.prev
+    ana = _ANAPHOR.search(ctx.text)
+    if prev is None or ana is None:
+        return []
+    model = next((e for e in prev.ents if e.kind == "MODEL" and not (e.model_id or "").startswith("family:")), None)
+    word = _RELEASE_WORD.search(ctx.text)
+    if model is None or word is None or not (FUT.search(ctx.text) or _RELEASE_SIGNAL.search(ctx.text)):
+        return []
+    if _PAST_RELEASE.fullmatch(word.group(0)) and not _PASSIVE_FUTURE.search(ctx.text, 0, word.start()):
+        return []
+    dl = next((x for x in dates if x[0] >= min(ana.start(), word.start())), None)
+    if dl is None or _blocked_forecast(ctx, word.start(), dl[0]):
+        return []
+    return [_forecast_draft(ctx, model.text, model.text, [model.model_id] if model.model_id else [], dl[2],
+                            word.start())]
+
+
+def _release_date_line(ctx: SentCtx, dates: list[tuple[int, int, DateInterval]]) -> list[Draft]:
+    """ "Release Timeline: Q1 2026" or "The best estimate is April 2026" under a sentence naming the model."""
+    m = _DATE_LINE.search(ctx.text)
+    prev = ctx.prev
+    if m is None or prev is None:
+        return []
+    model = next((e for e in prev.ents if e.kind == "MODEL" and not (e.model_id or "").startswith("family:")), None)
+    dl = next((x for x in dates if x[0] >= m.end()), None) or next((x for x in dates if x[1] <= m.start()), None)
+    if model is None or dl is None or _blocked_forecast(ctx, m.start(), dl[0]):
+        return []
+    return [_forecast_draft(ctx, model.text, model.text, [model.model_id] if model.model_id else [], dl[2],
+                            m.start())]
 
 
 def forecast_claims(ctx: SentCtx, generic: bool = True) -> list[Draft]:

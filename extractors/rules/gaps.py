@@ -156,7 +156,7 @@ _ELLIPSIS = re.compile(rf"(?:\band|\bbut|\bwhile|,)\s+"
                        rf"(?P<n>{NUM})\s+(?P<dir>behind|ahead\s+of)\b", re.I)
 _SMALL_CLAUSE = re.compile(r"\b(?:put|puts|putting|leave|leaves|leaving|left|keep|keeps|keeping|kept|place|places|"
                            r"placed|placing)\s+$", re.I)
-_UNIT_AT = re.compile(r"(?:months?|years?|weeks?|quarters?|days?|decades?|mos?\.?|yrs?|wks?)\b", re.I)
+_UNIT_AT = re.compile(r"(?:months?|years?|weeks?|quarters?|days?|decades?|nanoseconds?|mos?\.?|yrs?|wks?)\b", re.I)
 
 
 def find_durations(text: str) -> list[Duration]:
@@ -269,9 +269,17 @@ def _read_adjective(ctx: SentCtx, sp: _Span) -> _Read:
     direction = "ahead" if m.group("ahead") else "behind"
     ref = _reference_after(ctx, sp.post_at + m.end(), 60)
     pair = _between(ctx, sp.dur.end, len(ctx.text)) if noun in ("gap", "gulf") else None
+    if pair and _same_lineage(*pair):
+        return _SKIP  # "the 28-month gap between GPT-4 and GPT-5": a release interval, not a lag
     if pair:
         return _Reading(direction, pair[0], pair[1], sp.dur.start)
     return _Reading(direction, _subject_before(ctx, sp.dur.start), ref, sp.dur.start)
+
+
+def _same_lineage(a: Ent | None, b: Ent | None) -> bool:
+    """Two models of one lab ("GPT-4" and "GPT-5"): the time between them is a cadence."""
+    return bool(a and b and a.kind == b.kind == "MODEL" and a.attrs.get("lab") and
+                a.attrs.get("lab") == b.attrs.get("lab"))
 
 
 def _read_noun_before(ctx: SentCtx, sp: _Span) -> _Read:
@@ -325,9 +333,35 @@ def _read_cleft(ctx: SentCtx, sp: _Span) -> _Read:
                     sp.dur.start)
 
 
+_OLDER = re.compile(r"^\s*(?:older|earlier\s+(?:models?|systems?|releases?))\b", re.I)
+_LEVEL_OF = re.compile(r"\b(?:close\s+to|comparable\s+to|on\s+par\s+with|matching|matches|matched|rivals?|"
+                       r"equivalent\s+to|level\s+of|performance\s+of|as\s+good\s+as)\b(?:[^.;]|\.(?=\S)|(?<=[A-Z])\.){0,80}$", re.I)
+_TOOK_MORE = re.compile(r"^\s*(?:more|longer|extra)?\s*(?:to|before\s+they)\s+(?:reach|match|catch\s+up|get\s+to|"
+                        r"replicate|equal|rival)\b", re.I)
+
+
+def _read_older(ctx: SentCtx, sp: _Span) -> _Read:
+    """ "close to the performance of US models 7-10 months older": behind by the age of what it matches."""
+    if not _OLDER.match(sp.post) or not _LEVEL_OF.search(sp.pre):
+        return None
+    lv = _LEVEL_OF.search(sp.pre)
+    assert lv is not None
+    refs = _ents_between(ctx, lv.start(), sp.dur.start)
+    return _Reading("behind", _subject_before(ctx, lv.start()), refs[0] if refs else None, lv.start())
+
+
+def _read_took_longer(ctx: SentCtx, sp: _Span) -> _Read:
+    """ "things that open models took maybe six more months to reach": behind by the catch-up time."""
+    if not _TOOK_MORE.match(sp.post) or not re.search(r"\b(?:took|needed)\s+(?:\w+\s+)?$", sp.pre, re.I):
+        return None
+    if not re.search(r"\b(?:more|longer|extra)\b", sp.dur.text + sp.post[:10], re.I):
+        return None  # "it took eight years to reach a billion users" is a duration, not a catch-up lag
+    return _Reading("behind", _subject_before(ctx, sp.dur.start), None, sp.dur.start)
+
+
 # The construction families, tried in this order; the first that recognises its construction decides.
 _FAMILIES = (_read_behind_after, _read_within_of, _read_trail_by, _read_adjective, _read_noun_before,
-             _read_implicit, _read_cleft)
+             _read_implicit, _read_cleft, _read_older, _read_took_longer)
 
 
 def _off_topic(ctx: SentCtx, sp: _Span, r: _Reading) -> bool:

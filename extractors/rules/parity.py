@@ -16,13 +16,14 @@ _PARITY = re.compile(
     r"erased\s+the\s+(?:gap|lead)|(?:matche[sd]|rivals|rivaled|equals|equalled|equaled)\s+(?:the\s+)?"
     r"(?:performance|capabilities|level|quality)\s+of|"
     r"(?:perform(?:s|ed|ing)?|scor(?:es|ed|ing))\s+(?:as\s+well\s+as|comparably\s+(?:to|with)|on\s+par\s+with|"
-    r"at\s+the\s+level\s+of)|(?:comparable|equivalent)\s+to|"
+    r"at\s+the\s+level\s+of)|(?:performance|capabilit(?:y|ies)|results?|quality)\s+(?:comparable|equivalent)\s+to|"
     r"(?:gap|lead)\s+(?:has\s+|had\s+|is\s+|was\s+)?(?:now\s+|all\s+but\s+|effectively\s+|largely\s+)?"
     r"(?:closed|vanished|disappeared|evaporated|gone)|"
-    r"(?:reached|reach(?:es|ing)?|at)\s+the\s+(?:global\s+|AI\s+|capability\s+)?frontier|"
+    r"(?:reached|reach(?:es|ing)?)\s+the\s+(?:global\s+|AI\s+|capability\s+)?frontier|"
     r"(?:just\s+)?as\s+good\s+as|at\s+par\s+with|achiev\w+\s+(?:technical\s+|effective\s+|rough\s+)?parity|"
     r"(?:nearly\s+|all\s+but\s+)?erased\s+(?:the\s+)?(?:[\w.’']+\s+){0,2}lead|"
-    r"(?:matche[sd]|rival(?:s|ed|led)|equal(?:s|ed|led))(?=\s+(?:the\s+)?[A-Z]))\b", re.I)
+    r"(?<!against\s)(?<!open\s)(?<!its\s)(?<!their\s)(?<!other\s)(?<!and\s)"
+    r"(?:matche[sd]|rival(?:s|ed|led)|equal(?:s|ed|led))(?=\s+(?:the\s+)?(?-i:[A-Z])))\b", re.I)
 # Parity phrases that need a named comparator right after them (a model, lab or group).
 _NEEDS_REF = re.compile(r"matche|rival|equal|perform|scor|comparable|equivalent|good\s+as", re.I)
 
