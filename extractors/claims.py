@@ -440,93 +440,129 @@ def _needs_rules(stext: str) -> bool:
     return bool(_UNIT.search(stext) or _PARITY_HINT.search(stext) or _FORECAST_HINT.search(stext))
 
 
-@Language.component("claimwatch_claims_v1")
-def claims_component(doc: Doc) -> Doc:
-    """Run the gap, parity and forecast rules on the sentences around the candidate positions."""
-    text = _text(doc)
-    published: date | None = doc.user_data.get("cw_published")
-    ud = doc.user_data
-    hits: list[ModelHit] = ud.get("cw_models") or []
-    if not ud.get("cw_candidates"):
-        ud["cw_claims"], ud["cw_groups"], ud["cw_dates"], ud["cw_sents"] = [], [], [], []
-        return doc
-    all_dates: list[tuple[int, int, DateInterval]] = []
-    starts = [h.start for h in hits]
-    sents = _Sentences(text)
-    drafts: list[dict[str, Any]] = []
-    groups: list[tuple[int, int, Ent]] = []
-    made: dict[int, SentCtx] = {}
-    bounds_seen: list[tuple[int, int]] = []
+class _DocRules:
+    """One document's pass of the rule families over its candidate sentences (the state the component keeps)."""
 
-    def ctx_for(s: int, e: int) -> SentCtx:
-        if s in made:
-            return made[s]
+    def __init__(self, doc: Doc) -> None:
+        ud = doc.user_data
+        self.text = _text(doc)
+        self.published: date | None = ud.get("cw_published")
+        self.hits: list[ModelHit] = ud.get("cw_models") or []
+        self.starts = [h.start for h in self.hits]
+        self.sents = _Sentences(self.text)
+        self.all_dates: list[tuple[int, int, DateInterval]] = []
+        self.drafts: list[dict[str, Any]] = []
+        self.groups: list[tuple[int, int, Ent]] = []
+        self.made: dict[int, SentCtx] = {}
+        self.claimed_at: dict[int, list[dict[str, Any]]] = {}
+        self.seen: list[tuple[int, int]] = []
+        self.ner_ok: bool | None = None
+        self._about_ai: bool | None = None
+
+    def about_ai(self) -> bool:
+        """Whether the document names a model or lab or talks about AI at all (computed once)."""
+        if self._about_ai is None:
+            self._about_ai = bool(self.hits) or bool(_DOC_AI.search(self.text))
+        return self._about_ai
+
+    def ctx_for(self, s: int, e: int) -> SentCtx:
+        """The rule context of the sentence text[s:e], built once; dates and entities are computed lazily."""
+        if s in self.made:
+            return self.made[s]
+        text, published = self.text, self.published
 
         def dates() -> list[tuple[int, int, DateInterval]]:
             found = find_dates(text[s:e], published)
-            all_dates.extend((ds + s, de + s, di) for ds, de, di in found)
+            self.all_dates.extend((ds + s, de + s, di) for ds, de, di in found)
             return found
 
         def previous() -> SentCtx | None:
-            b = sents.before(s)
-            return ctx_for(*b) if b else None
+            b = self.sents.before(s)
+            return self.ctx_for(*b) if b else None
 
-        ctx = SentCtx(s, text[s:e], lambda: _ents_for(text, s, e, hits, starts), dates, published, previous,
-                      about_ai)
-        made[s] = ctx
+        ctx = SentCtx(s, text[s:e], lambda: _ents_for(text, s, e, self.hits, self.starts), dates, published,
+                      previous, self.about_ai)
+        self.made[s] = ctx
         return ctx
 
-    claimed_at: dict[int, list[dict[str, Any]]] = {}
-
-    def about_ai() -> bool:
-        return bool(hits) or bool(_DOC_AI.search(text))
-
-    last = -1
-    ner_ok: bool | None = None
-    for pos in ud.get("cw_candidates") or []:
-        if pos < last:
-            continue
-        b = sents.at(pos)
-        if b is None:
-            continue
-        s, e = b
-        last = e
-        if not _needs_rules(text[s:e]):
-            continue
-        bounds_seen.append((s, e))
-        ctx = ctx_for(s, e)
-        if claimed_at:  # only then can the sentence before hold claims ("That is down from …")
-            prev_b = sents.before(s)
-            if prev_b is not None and prev_b[0] in claimed_at:
-                ctx.earlier = claimed_at[prev_b[0]]
+    def run(self, s: int, e: int) -> bool:
+        """Apply the rule families to one sentence; True when it held a claim."""
+        self.seen.append((s, e))
+        ctx = self.ctx_for(s, e)
+        if self.claimed_at:  # only then can the sentence before hold claims ("That is down from …")
+            prev_b = self.sents.before(s)
+            if prev_b is not None and prev_b[0] in self.claimed_at:
+                ctx.earlier = self.claimed_at[prev_b[0]]
         found = gap_claims(ctx)
         if _PARITY_HINT.search(ctx.text):  # every parity phrase holds one of these words
             found += parity_claims(ctx, found)
         found += forecast_claims(ctx, generic=not found)
         if not found:
-            continue
-        claimed_at[s] = found
-        for ent in ctx.ents:
-            if ent.kind == "GROUP":
-                groups.append((ent.start + s, ent.end + s, ent))
-        carried = None if found[0].get("attributed_to") else _carried_attribution(text, sents, s, e)
-        if carried is None and found[0].get("attributed_to") is None:
-            if ner_ok is None:
-                ner_ok = ner.available()  # once per document: it reads the environment
-            if ner_ok:
-                carried = ner.attribute(ctx.text)
+            return False
+        self.claimed_at[s] = found
+        self.groups += [(ent.start + s, ent.end + s, ent) for ent in ctx.ents if ent.kind == "GROUP"]
+        carried = None if found[0].get("attributed_to") else self._carried(ctx, s, e)
         for d in found:
             if d.get("attributed_to") is None and carried:
                 d["attributed_to"] = carried
-            d["sentence"] = ctx.text
-            d["start_char"] = s
-            d["end_char"] = e
-            drafts.append(d)
-    _mark_sentences(doc, bounds_seen)
-    ud["cw_claims"] = drafts
-    ud["cw_groups"] = groups
-    ud["cw_dates"] = sorted(all_dates, key=lambda d: d[0])
-    ud["cw_sents"] = bounds_seen
+            d.update({"sentence": ctx.text, "start_char": s, "end_char": e})
+            self.drafts.append(d)
+        return True
+
+    def _carried(self, ctx: SentCtx, s: int, e: int) -> str | None:
+        carried = _carried_attribution(self.text, self.sents, s, e)
+        if carried is None:
+            if self.ner_ok is None:
+                self.ner_ok = ner.available()  # once per document: it reads the environment
+            if self.ner_ok:
+                carried = ner.attribute(ctx.text)
+        return carried
+
+    def follow_up(self, e: int) -> tuple[int, int] | None:
+        """The sentence after a claim when it restates the gap by reference ("Today it's maybe two months.")."""
+        k = e
+        while k < len(self.text) and self.text[k].isspace():
+            k += 1
+        b = self.sents.at(k) if k < len(self.text) else None
+        if b is None or b[0] < e or not _FOLLOW_UP.match(self.text, b[0], b[1]) or not _UNIT.search(
+                self.text, b[0], b[1]):
+            return None
+        return b
+
+
+_FOLLOW_UP = re.compile(r"\s*(?:but\s+|and\s+)?(?:today|now|these\s+days|currently|at\s+present|this\s+year)?,?\s*"
+                        r"(?:it['’]s|it\s+is|that['’]s|the\s+(?:gap|lag|lead|distance)\s+is|they['’]re|they\s+are)\b",
+                        re.IGNORECASE)
+
+
+@Language.component("claimwatch_claims_v1")
+def claims_component(doc: Doc) -> Doc:
+    """Run the gap, parity and forecast rules on the sentences around the candidate positions."""
+    ud = doc.user_data
+    if not ud.get("cw_candidates"):
+        ud["cw_claims"], ud["cw_groups"], ud["cw_dates"], ud["cw_sents"] = [], [], [], []
+        return doc
+    run = _DocRules(doc)
+    last = -1
+    for pos in ud.get("cw_candidates") or []:
+        if pos < last:
+            continue
+        b = run.sents.at(pos)
+        if b is None:
+            continue
+        s, e = b
+        last = e
+        if not _needs_rules(run.text[s:e]) or not run.run(s, e):
+            continue
+        nxt = run.follow_up(e)
+        if nxt is not None and nxt[0] >= last:
+            run.run(*nxt)
+            last = nxt[1]
+    _mark_sentences(doc, run.seen)
+    ud["cw_claims"] = run.drafts
+    ud["cw_groups"] = run.groups
+    ud["cw_dates"] = sorted(run.all_dates, key=lambda d: d[0])
+    ud["cw_sents"] = run.seen
     return doc
 
 
@@ -594,7 +630,7 @@ def _drop_restatements(claims: list[Claim]) -> list[Claim]:
         if c.kind == "forecast":
             what: Any = tuple(sorted(c.target_models)) or re.sub(r"^(?:the|a|an)\s+", "", (c.target or "").lower())
             return (c.kind, c.deadline_end, c.deadline_text if c.deadline_end is None else None, what)
-        direction = c.direction
+        direction: str | None = c.direction
         if direction in ("behind", "ahead") and _trailing_side(c.reference_group) and not _trailing_side(
                 c.subject_group):
             direction = _FLIP[direction]  # "US leads China by 7 months" restates "China trails by 7 months"

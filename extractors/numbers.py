@@ -71,7 +71,8 @@ DURATION_RE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-_NEAR_POINT = re.compile(r"\b(?:just|a\s+little|slightly|a\s+bit)\s+(?:under|over|below|above|less\s+than|more\s+than)\b")
+_NEAR_POINT = re.compile(
+    r"\b(?:just|a\s+little|slightly|a\s+bit)\s+(?:under|over|below|above|less\s+than|more\s+than)\b")
 _RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|\bto\b|\bor\b|\band\b|,)\s*", re.IGNORECASE)
 
 
@@ -134,6 +135,25 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 2)
 
 
+def _apply_bounds(low: float | None, high: float | None, mods: str, post: str, approximate: bool
+                  ) -> tuple[float | None, float | None, bool]:
+    """What the modifiers around a number do to its ends: "over a year" keeps the low end, "within six months"
+    the high end, "just under five months" is about five, "only five months" is five said with emphasis."""
+    if _NEAR_POINT.search(mods):
+        return low, high, True
+    if re.search(r"\bno\s+(?:more|longer)\s+than|\bnot\s+more\s+than", mods):
+        low = None
+    elif (re.search(r"\bno\s+less\s+than|\bnot\s+less\s+than", mods) or re.search(rf"\b(?:{_LOW_MODS})\b", mods)
+          or post in ("or more", "or longer", "plus", "at least")):
+        high = None
+    elif re.search(rf"\b(?:{_HIGH_MODS})\b", mods) or post in ("at most", "or less"):
+        emphatic = re.search(r"\b(?:only|just|barely|as little as)\b", mods) and not re.search(
+            r"\b(?:less than|under|within|up to|at most|no more than|fewer than)\b", mods)
+        if not emphatic:
+            low = None
+    return low, high, approximate or bool(re.search(r"\b(?:nearly|almost)\b", mods))
+
+
 def duration_from_match(m: re.Match[str], offset: int = 0) -> Duration:
     """Build a Duration from a DURATION_RE match (offset shifts the span into a larger text)."""
     mods = " ".join((m.group("mods") or "").lower().split())
@@ -160,8 +180,10 @@ def duration_from_match(m: re.Match[str], offset: int = 0) -> Duration:
                 low = high = va + vb  # "a year and six months" is one span
         else:
             low = high = None
+        if low is not None:
+            low, high, approximate = _apply_bounds(low, high, mods, post, approximate)
         return Duration(m.group(0).strip(), m.start() + offset, m.end() + offset, _round(low), _round(high),
-                        approximate, "months", low is None)
+                        approximate, "months", low is None and high is None)
     elif m.group("orrange"):
         unit = m.group("ounit")
         low, high = 1.0, word_number(m.group("oto"))
@@ -172,6 +194,7 @@ def duration_from_match(m: re.Match[str], offset: int = 0) -> Duration:
         unit = "months"
         base = 12.0 if hu.lower() == "year" else 1.0
         low = high = base * (0.5 if m.group("hunit") else 1.5)
+        low, high, approximate = _apply_bounds(low, high, mods, post, approximate)
         return Duration(m.group(0).strip(), m.start() + offset, m.end() + offset, _round(low), _round(high),
                         approximate, unit, False)
     else:
@@ -201,25 +224,12 @@ def duration_from_match(m: re.Match[str], offset: int = 0) -> Duration:
     factor = _unit_months(unit)
     low = None if low is None else low * factor
     high = None if high is None else high * factor
-    if not unit_only and _NEAR_POINT.search(mods):
-        approximate = True  # "just under five months" is about five, not a bound (docs/annotation.md)
-    elif not unit_only:
-        if re.search(r"\bno\s+(?:more|longer)\s+than|\bnot\s+more\s+than", mods):
-            low = None
-        elif (re.search(r"\bno\s+less\s+than|\bnot\s+less\s+than", mods) or re.search(rf"\b(?:{_LOW_MODS})\b", mods)
-              or post in ("or more", "or longer", "plus", "at least")):
-            high = None
-        elif re.search(rf"\b(?:{_HIGH_MODS})\b", mods) or post in ("at most", "or less"):
-            if re.search(r"\b(?:only|just|barely|as little as)\b", mods) and not re.search(
-                r"\b(?:less than|under|within|up to|at most|no more than|fewer than)\b", mods
-            ):
-                pass  # "only five months" is a point value said with emphasis
-            else:
-                low = None
-        if re.search(r"\b(?:nearly|almost)\b", mods):
-            approximate = True
-    unit_name = "days" if unit.lower().startswith("nano") else "decades" if unit.lower().startswith("dec") else "years" if unit.lower().startswith("y") else "weeks" if unit.lower().startswith("w") else (
-        "quarters" if unit.lower().startswith("q") else "days" if unit.lower().startswith("d") else "months")
+    if not unit_only:
+        low, high, approximate = _apply_bounds(low, high, mods, post, approximate)
+    u = unit.lower()
+    unit_name = "days" if u.startswith(("nano", "day")) else "decades" if u.startswith("dec") else (
+        "years" if u.startswith("y") else "weeks" if u.startswith("w") else
+        "quarters" if u.startswith("q") else "months")
     return Duration(m.group(0).strip(), m.start() + offset, m.start() + offset + len(m.group(0).rstrip()),
                     _round(low), _round(high), approximate, unit_name, unit_only)
 

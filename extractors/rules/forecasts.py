@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from extractors.cues import cues
-from extractors.dates import DateInterval
+from extractors.dates import DateInterval, add_months
+from extractors.numbers import NUM, word_number
 from extractors.rules.base import (
     Draft,
     Ent,
@@ -256,7 +257,8 @@ _RELEASE_SIGNAL = re.compile(
     r"pushed\s+(?:back|to)|slipped)\b|%|'ll", re.I)
 _PAST_RELEASE = re.compile(r"\b(?:released|launched|debuted|unveiled|shipped|dropped|arrived)\b", re.I)
 _PASSIVE_FUTURE = re.compile(r"\b(?:be|been|being|get|gets|getting)\s+(?:\w+\s+)?$", re.I)
-_MORE_ODDS = re.compile(r"^[\s,;]*(?:and|or|while|with|but|versus|vs\.?)?[\s,]*(?:(?:about|around|roughly|some|an?)\s+)?"
+_MORE_ODDS = re.compile(r"^[\s,;]*(?:and|or|while|with|but|versus|vs\.?)?[\s,]*"
+                        r"(?:(?:about|around|roughly|some|an?)\s+)?"
                         r"(?:\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)[\w\s]{0,12}?)?(?:odds|chance|probability)?"
                         r"[\s\w]{0,12}?$", re.I)
 
@@ -343,7 +345,8 @@ def release_claims(ctx: SentCtx) -> list[Draft]:
     inside the May window", "odds of GPT-6 releasing before April 30, and 93% by June 30".
 
     >>> from extractors.rules.base import demo_ctx as _demo
-    >>> [(d["target"], d["deadline_text"]) for d in release_claims(_demo("Odds of a GPT-6 launch by July 2026 are 30%."))]
+    >>> drafts = release_claims(_demo("Odds of a GPT-6 launch by July 2026 are 30%."))
+    >>> [(d["target"], d["deadline_text"]) for d in drafts]
     [('GPT-6', 'by July 2026')]
     """
     text = ctx.text
@@ -476,6 +479,37 @@ def _release_date_line(ctx: SentCtx, dates: list[tuple[int, int, DateInterval]])
                             m.start())]
 
 
+_KEEP_FOR = re.compile(
+    rf"\b(?:stay|stays|remain|remains|keep|keeps|hold|holds|maintain|maintains)\s+(?:in\s+front|ahead|on\s+top|"
+    rf"dominant|the\s+leader|(?:its|their|the|a)\s+(?:\w+\s+)?(?:lead|edge|advantage))[^.;]{{0,50}}?\bfor\s+"
+    rf"(?:another\s+|the\s+next\s+|at\s+least\s+)?(?P<n>{NUM})?\s*(?P<u>decades?|years?|months?)\b", re.I)
+
+
+def lead_kept_claims(ctx: SentCtx) -> list[Draft]:
+    """A lead kept for a stated time: "the US will stay in front for a decade" (deadline = publication + span).
+
+    >>> from extractors.rules.base import demo_ctx as _demo
+    >>> [d["deadline_text"] for d in lead_kept_claims(_demo("The US will stay ahead of China for a decade."))]
+    ['for a decade']
+    """
+    m = _KEEP_FOR.search(ctx.text)
+    if m is None or not (FUT.search(ctx.text, 0, m.start() + 1) or _MILESTONE_SIGNAL.search(ctx.text, 0, m.start())):
+        return []
+    if _blocked_forecast(ctx, m.start(), m.end()):
+        return []
+    n = word_number(m.group("n")) if m.group("n") else 1.0
+    unit = m.group("u").lower()
+    months = (n or 1.0) * (120.0 if unit.startswith("dec") else 12.0 if unit.startswith("y") else 1.0)
+    text = ctx.text[m.start("n") if m.group("n") else m.start("u") - 2: m.end()].strip()
+    text = "for " + text if not text.lower().startswith("for") else text
+    pub = ctx.published
+    dl = DateInterval(pub, add_months(pub, months) if pub else None, "relative", text, "within", True)
+    subj = _subject_before(ctx, m.start())
+    d = _forecast_draft(ctx, None, "stay ahead", [], dl, m.start(), subj)
+    d["direction"] = "ahead"
+    return [d]
+
+
 def forecast_claims(ctx: SentCtx, generic: bool = True) -> list[Draft]:
     """Find forecasts: dated milestones, cue-led ones, releases named with a noun, then (with generic, for
     sentences that hold no gap claim) any dated forecast cue about AI progress.
@@ -483,6 +517,9 @@ def forecast_claims(ctx: SentCtx, generic: bool = True) -> list[Draft]:
     Release plans ("slated for Q3 2026") count; stated goals ("aims to surpass the US by 2030") are kept with
     is_goal. Without a deadline there is nothing to check later, so no forecast is emitted.
     """
+    kept = lead_kept_claims(ctx)
+    if kept:
+        return kept
     if not ctx.dates:
         return []
     found = milestone_claims(ctx)

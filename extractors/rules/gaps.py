@@ -59,7 +59,7 @@ _IMPLICIT_VERB = re.compile(
     r"just|already|now|approximately|more\s+or\s+less|today)\s+)*where|what)\b", re.I)
 _IMPLICIT_LINK = re.compile(
     r"\b(?:released|launched|shipped|introduced|unveiled|came\s+out|debuted|arrived|achieved|reached|did|was|"
-    r"were|had\s+been|managed|hit|set|posted|published)\b", re.I)
+    r"were|had\s+been|had|managed|hit|set|posted|published)\b", re.I)
 _REF_PREP = re.compile(r"(?:\b(?:over|on|behind|to|with|vs\.?|versus|than|of|from)\s+(?:that\s+of\s+|those\s+of\s+)?"
                        r"(?:the\s+)?(?:best\s+|top\s+|leading\s+|latest\s+)?)$", re.I)
 _OFF_TOPIC = re.compile(
@@ -333,9 +333,26 @@ def _read_cleft(ctx: SentCtx, sp: _Span) -> _Read:
                     sp.dur.start)
 
 
+_ANAPHORA = re.compile(r"(?:^|[.;:]\s+)(?:but\s+|and\s+)?(?:today|now|these\s+days|currently|at\s+present|this\s+year)?"
+                       r",?\s*(?:it['’]s|it\s+is|that['’]s|that\s+is|the\s+(?:gap|lag|lead|distance)\s+is|"
+                       r"they['’]re|they\s+are)\s+(?:now\s+|down\s+to\s+|only\s+|just\s+)?$", re.I)
+
+
+def _read_anaphora(ctx: SentCtx, sp: _Span) -> _Read:
+    """ "Open models used to trail by a year. Today it's maybe two to five months.": the same gap again, with the
+    sides of the claim in the sentence before."""
+    base = next((d for d in reversed(ctx.earlier) if d["kind"] == "gap" and d["direction"] in ("behind", "ahead")),
+                None)
+    if base is None or not _ANAPHORA.search(sp.pre) or not re.match(r"^\s*(?:[.,;!]|$|now\b|today\b)", sp.post):
+        return None
+    subj = _ents_between(ctx, 0, sp.dur.start)
+    return _Reading(base["direction"], subj[0] if subj else None, None, sp.dur.start)
+
+
 _OLDER = re.compile(r"^\s*(?:older|earlier\s+(?:models?|systems?|releases?))\b", re.I)
 _LEVEL_OF = re.compile(r"\b(?:close\s+to|comparable\s+to|on\s+par\s+with|matching|matches|matched|rivals?|"
-                       r"equivalent\s+to|level\s+of|performance\s+of|as\s+good\s+as)\b(?:[^.;]|\.(?=\S)|(?<=[A-Z])\.){0,80}$", re.I)
+                       r"equivalent\s+to|level\s+of|performance\s+of|as\s+good\s+as)\b"
+                       r"(?:[^.;]|\.(?=\S)|(?<=[A-Z])\.){0,80}$", re.I)
 _TOOK_MORE = re.compile(r"^\s*(?:more|longer|extra)?\s*(?:to|before\s+they)\s+(?:reach|match|catch\s+up|get\s+to|"
                         r"replicate|equal|rival)\b", re.I)
 
@@ -361,7 +378,7 @@ def _read_took_longer(ctx: SentCtx, sp: _Span) -> _Read:
 
 # The construction families, tried in this order; the first that recognises its construction decides.
 _FAMILIES = (_read_behind_after, _read_within_of, _read_trail_by, _read_adjective, _read_noun_before,
-             _read_implicit, _read_cleft, _read_older, _read_took_longer)
+             _read_implicit, _read_cleft, _read_older, _read_took_longer, _read_anaphora)
 
 
 def _off_topic(ctx: SentCtx, sp: _Span, r: _Reading) -> bool:
@@ -489,7 +506,8 @@ def _list_value(ctx: SentCtx, out: list[Draft], sp: _Span) -> Draft | None:
 
 _MIN_MAX = re.compile(r"^\s*(?:,\s*)?(?:and|to|with)?\s*(?:an?\s+|the\s+)?(?:max(?:imum)?|high|longest|largest)\s+"
                       r"(?:gap\s+|lag\s+|lead\s+)?(?:of\s+|at\s+)?$", re.I)
-_MIN_BEFORE = re.compile(r"\b(?:min(?:imum)?|low|shortest|smallest)\s+(?:gap\s+|lag\s+|lead\s+)?(?:of\s+|at\s+)?$", re.I)
+_MIN_BEFORE = re.compile(r"\b(?:min(?:imum)?|low|shortest|smallest)\s+(?:gap\s+|lag\s+|lead\s+)?(?:of\s+|at\s+)?$",
+                         re.I)
 
 
 def _merge_min_max(text: str, durs: list[Duration]) -> list[Duration]:
@@ -503,8 +521,9 @@ def _merge_min_max(text: str, durs: list[Duration]) -> list[Duration]:
         high = None if nxt is None else (nxt.high if nxt.high is not None else nxt.low)
         between = text[d.end: nxt.start] if nxt is not None else ""
         min_ok = bool(_MIN_BEFORE.search(text, 0, d.start) or re.match(r"(?:an?\s+)?min", d.text, re.I))
-        max_ok = bool(_MIN_MAX.match(between) or (re.match(r"^\s*,?\s*(?:and|to|with)?\s*$", between) and nxt is not None
-                                                  and re.match(r"(?:an?\s+)?max", nxt.text, re.I)))
+        listed = re.match(r"^\s*,?\s*(?:and|to|with)?\s*$", between)
+        max_ok = bool(_MIN_MAX.match(between) or (listed and nxt is not None and re.match(r"(?:an?\s+)?max", nxt.text,
+                                                                                             re.I)))
         if nxt is not None and low is not None and high is not None and min_ok and max_ok:
             out.append(Duration(text[d.start: nxt.end], d.start, nxt.end, low, high,
                                 d.approximate or nxt.approximate, d.unit, False))
