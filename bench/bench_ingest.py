@@ -35,8 +35,9 @@ from typing import Any
 
 from claimwatch.settings import Settings
 from sources.config import SourceConfig
-from sources.ingest import IngestState, ingest, save_result, state_from_db
+from sources.ingest import IngestState, ingest
 from warehouse.db import migrate, open_db
+from warehouse.ingest_state import save_result, state_from_db
 
 log = logging.getLogger(__name__)
 

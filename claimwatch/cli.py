@@ -1,7 +1,9 @@
 """The `claimwatch` command line: run the pipeline, try the demo, extract from files, query the warehouse.
 
 Every command that touches the warehouse takes `--db FILE`. A user mistake (missing file, bad SQL, bad
-sources entry) prints one line on stderr and exits 2; an operational failure exits 1. No tracebacks.
+sources entry, a --db that is not a warehouse) prints one line on stderr and exits 2; an operational failure
+exits 1. No tracebacks on the console: they go to the log file (claimwatch.logsetup), and `--verbose` shows them.
+Read commands (sql, report, export, lag) never create a warehouse: a missing one is an error.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, soft_wrap=True)
 log = logging.getLogger("claimwatch")
 
+# Queries suggested to the user after a run (shown, not run here).
+ALL_CLAIMS_SQL = "select * from v_claims"
+FAILED_FETCHES_SQL = "select * from fetch_log where not ok"
+
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB warehouse file [default: data/claims.duckdb]")]
 SourcesOption = Annotated[Path | None, typer.Option("--sources", help="sources file [default: sources.toml]")]
 
@@ -65,13 +71,19 @@ def _prefect_env() -> None:
 
 @app.callback()
 def _root(
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log progress at INFO level")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="log at INFO level and show tracebacks")] = False,
 ) -> None:
     """Set up logging for every command."""
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from claimwatch import logsetup
+
+    logsetup.install(verbose)
+
+
+def _existing_warehouse(db: Path) -> Path:
+    """The warehouse a read command opens: it must exist and be a DuckDB file (nothing is created)."""
+    from warehouse.db import check_warehouse
+
+    return check_warehouse(db, must_exist=True)
 
 
 # ---------------------------------------------------------------------------------------------- output
@@ -100,21 +112,6 @@ def print_rows(
     out.print(table)
 
 
-def claim_summary(kind: str, direction: str | None, lo: float | None, hi: float | None,
-                  reference: str | None, target: str | None, deadline_end: Any) -> str:
-    """Render a claim compactly, e.g. 'gap behind 5 mo vs Claude Sonnet 4.5'."""
-    def num(v: float | None) -> str:
-        return "" if v is None else (f"{v:g}")
-
-    if kind == "gap":
-        months = "?" if lo is None and hi is None else (num(lo) if lo == hi else f"{num(lo)}–{num(hi)}")
-        text = f"gap {direction or '?'} {months} mo"
-        if direction == "parity":
-            text = "gap parity"
-        return text + (f" vs {reference}" if reference else "")
-    return f"forecast: {target or '?'} by {deadline_end or '?'}"
-
-
 # ---------------------------------------------------------------------------------------------- run
 
 
@@ -129,8 +126,11 @@ def run(
     settings = _settings(db, sources)
     _require_file(settings.sources, "sources file")
     from sources.config import load_sources
+    from warehouse.db import check_warehouse
 
-    load_sources(settings.sources)  # validate before starting Prefect, so a bad entry is a one-line error
+    # Validate before starting Prefect, so a bad entry or a --db that is not a warehouse is a one-line error.
+    load_sources(settings.sources)
+    check_warehouse(settings.db)
     counts = _run_pipeline(str(settings.sources), str(settings.db), limit=limit, since=_date(since))
     _print_counts(counts, settings.db)
 
@@ -146,7 +146,10 @@ def _date(text: str | None) -> date | None:
 
 def _run_pipeline(sources: str, db: str, **kwargs: Any) -> dict[str, Any]:
     _prefect_env()
+    from claimwatch import logsetup
     from flows.pipeline import pipeline
+
+    logsetup.install()  # importing Prefect replaced the console handler with its own
 
     with out.status("running the pipeline (Prefect starts a local API on first use)…"):
         result: dict[str, Any] = pipeline(sources=sources, db=db, **kwargs)
@@ -163,8 +166,8 @@ def _print_counts(counts: dict[str, Any], db: Path) -> None:
     )
     failed = counts.get("failed_sources") or []
     if failed:
-        out.print(f"  [yellow]sources with fetch errors:[/yellow] {', '.join(failed)} "
-                  f"(see: claimwatch sql \"select * from fetch_log where not ok\" --db {db})")
+        out.print(f"  [yellow]sources with fetch errors:[/yellow] {', '.join(failed)} (see: claimwatch sql",
+                  f'"{FAILED_FETCHES_SQL}"', "--db", f"{db})")
 
 
 # ---------------------------------------------------------------------------------------------- demo
@@ -176,7 +179,9 @@ def demo(
 ) -> None:
     """Serve the bundled examples/ corpus on 127.0.0.1, run the pipeline on it, and show the stored claims."""
     from claimwatch.demo import serve_corpus, write_sources
+    from warehouse.db import check_warehouse
 
+    check_warehouse(db)
     # The corpus server is our own, on loopback: the one-second per-host courtesy interval owed to real
     # sites would only make the demo slow. An explicit CLAIMWATCH_PER_HOST_INTERVAL still wins.
     os.environ.setdefault("CLAIMWATCH_PER_HOST_INTERVAL", "0.05")
@@ -194,32 +199,34 @@ def demo(
 
 
 def _show_claims(db: Path) -> None:
+    from claimwatch.report import claim_summary
     from warehouse import reader
 
     with reader(db) as con:
-        has_outcomes = bool(con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'v_claim_outcomes'").fetchall()[0][0])
-        verdict = "o.verdict" if has_outcomes else "NULL"
-        join = "LEFT JOIN v_claim_outcomes o USING (claim_id)" if has_outcomes else ""
-        rows = con.execute(
-            "SELECT c.source, c.published_at, c.kind, c.direction, c.months_low, c.months_high, c.reference, "
-            f"c.target, c.deadline_end, c.timeframe, {verdict}, c.sentence FROM v_claims c {join} "
+        # Every writer runs the migrations, which (re)create the views: v_claim_outcomes always exists.
+        cur = con.execute(
+            "SELECT c.*, o.verdict AS outcome_verdict FROM v_claims c LEFT JOIN v_claim_outcomes o USING (claim_id) "
             "ORDER BY c.published_at, c.source, c.start_char"
-        ).fetchall()
-        total = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-                 for t in ("raw_items", "documents", "mentions", "claims")}
+        )
+        columns = [d[0] for d in cur.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]
+        counts = con.execute(
+            "SELECT (SELECT count(*) FROM raw_items), (SELECT count(*) FROM documents), "
+            "(SELECT count(*) FROM mentions), (SELECT count(*) FROM claims)"
+        ).fetchall()[0]
+        total = dict(zip(("raw_items", "documents", "mentions", "claims"), counts, strict=True))
     table = Table(title=f"{len(rows)} claims in {db}", show_lines=True, header_style="bold")
     for col, width in (("source", 18), ("date", 10), ("claim", 34), ("outcome", 12), ("evidence", 70)):
         table.add_column(col, max_width=width, overflow="fold")
-    for source, published, kind, direction, lo, hi, reference, target, deadline_end, timeframe, outcome, sentence \
-            in rows:
-        summary = claim_summary(kind, direction, lo, hi, reference, target, deadline_end)
-        if kind == "gap" and timeframe == "past":
+    for c in rows:
+        summary = claim_summary(c)
+        if c["kind"] == "gap" and c["timeframe"] == "past":
             summary += " (past)"
-        table.add_row(str(source), str(published or ""), summary, outcome or "", sentence)
+        table.add_row(str(c["source"]), str(c["published_at"] or ""), summary, c["outcome_verdict"] or "",
+                      c["sentence"])
     out.print(table)
     out.print("rows: " + ", ".join(f"{k}={v}" for k, v in total.items()))
-    out.print(f'query it: claimwatch sql "select * from v_claims" --db {db}')
+    out.print("query it: claimwatch sql", f'"{ALL_CLAIMS_SQL}"', "--db", str(db))
 
 
 # ---------------------------------------------------------------------------------------------- extract
@@ -234,24 +241,32 @@ def extract(
     """Run the claim extractor on local files, without Prefect or a warehouse."""
     if fmt not in ("table", "jsonl"):
         raise UserError(f"--format must be table or jsonl, not {fmt}")
-    from claimwatch.files import extract_file
+    from claimwatch.files import FileDate, extract_file_dated
+    from claimwatch.report import claim_summary
 
     pub = _date(published)
     rows: list[tuple[str, Any]] = []
+    dates: dict[str, FileDate] = {}
     for path in paths:
         _require_file(path, "file")
-        for claim in extract_file(path, pub):
-            rows.append((str(path), claim))
+        claims, dates[str(path)] = extract_file_dated(path, pub)
+        rows.extend((str(path), claim) for claim in claims)
     if fmt == "jsonl":
         for path_s, claim in rows:
-            sys.stdout.write(json.dumps({"path": path_s, **claim.model_dump(mode="json")}, ensure_ascii=False) + "\n")
+            used = dates[path_s]
+            row = {"path": path_s, **claim.model_dump(mode="json"), "published_source": used.source,
+                   "published_precision": used.precision, "dateline": used.evidence}
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         return
+    for path_s, used in dates.items():
+        out.print(f"{path_s}: published {used.describe()}", markup=False, highlight=False)
     table = Table(title=f"{len(rows)} claims", show_lines=True, header_style="bold")
-    for col, width in (("file", 24), ("claim", 36), ("hedged", 6), ("evidence", 80)):
+    for col, width in (("file", 24), ("date", 18), ("claim", 36), ("hedged", 6), ("evidence", 80)):
         table.add_column(col, max_width=width, overflow="fold")
     for path_s, c in rows:
-        table.add_row(path_s, claim_summary(c.kind, c.direction, c.months_low, c.months_high, c.reference, c.target,
-                                            c.deadline_end), "yes" if c.hedged else "", c.sentence)
+        used = dates[path_s]
+        table.add_row(path_s, f"{used.day or '—'} ({used.source})",
+                      claim_summary(c.model_dump()), "yes" if c.hedged else "", c.sentence)
     out.print(table)
 
 
@@ -270,6 +285,9 @@ def serve(sources: SourcesOption = None, db: DbOption = None) -> None:
     from sources.config import load_sources
 
     load_sources(settings.sources)
+    if settings.contact_is_default:
+        log.warning("contact_url is the project's default: set contact_url (or user_agent) in claimwatch.toml or "
+                    "CLAIMWATCH_CONTACT_URL so site operators can reach you, not the claimwatch project")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.deploy import serve_all
 
@@ -293,6 +311,7 @@ def sql(
     settings = _settings(db)
     if fmt not in ("table", "csv", "jsonl"):
         raise UserError(f"--format must be table, csv or jsonl, not {fmt}")
+    _existing_warehouse(settings.db)
     try:
         columns, rows = read_only_query(settings.db, query)
     except FileNotFoundError as exc:
@@ -315,7 +334,7 @@ def report(
     from claimwatch.report import render_report
 
     settings = _settings(db)
-    _require_file(settings.db, "warehouse")
+    _existing_warehouse(settings.db)
     path = render_report(settings.db, out_file, _date(as_of))
     out.print(f"wrote {path}")
 
@@ -332,7 +351,7 @@ def export(
     from claimwatch.export import export_views
 
     settings = _settings(db)
-    _require_file(settings.db, "warehouse")
+    _existing_warehouse(settings.db)
     for path in export_views(settings.db, fmt, out_dir):  # type: ignore[arg-type]
         out.print(f"wrote {path}")
 
@@ -352,7 +371,10 @@ def lag(
     from claimwatch.outcomes_cli import lag_command
 
     settings = _settings(db)
-    out.print(lag_command(settings.db, _group(lagging), _group(leading), metric, _date(start)))
+    groups = _group(lagging), _group(leading)
+    first_day = _date(start)
+    _existing_warehouse(settings.db)  # reads scores: a mistyped --db must not create an empty warehouse
+    out.print(lag_command(settings.db, *groups, metric, first_day))
 
 
 def _group(text: str) -> dict[str, str]:
@@ -375,6 +397,9 @@ def releases_sync(
     from claimwatch.outcomes_cli import releases_sync_command
 
     settings = _settings(db)
+    from warehouse.db import check_warehouse
+
+    check_warehouse(settings.db)
     with out.status("syncing releases…"):
         summary = releases_sync_command(settings.db, url, hf_url)
     out.print(summary)
@@ -386,11 +411,33 @@ def resolve(
     as_of: Annotated[str | None, typer.Option("--as-of", help="resolve as of YYYY-MM-DD [default: today]")] = None,
 ) -> None:
     """Compare every stored claim with what happened, as of a date (history is kept per date)."""
-    from claimwatch.stages import resolve_stage
+    from stages import resolve_stage
 
     settings = _settings(db)
-    _require_file(settings.db, "warehouse")
+    _existing_warehouse(settings.db)
     out.print(resolve_stage(settings.db, _date(as_of) or date.today()))
+
+
+@app.command()
+def retention(
+    drop_bodies_older_than: Annotated[int, typer.Option(
+        "--drop-bodies-older-than", help="drop raw bodies fetched more than DAYS days ago (parsed ones only)",
+        metavar="DAYS")],
+    db: DbOption = None,
+    compact: Annotated[bool, typer.Option(help="also rewrite the file to give the space back (a full copy)")] = False,
+) -> None:
+    """Drop old raw bodies, keeping parsed text, claims and evidence (caps disk use per article)."""
+    if drop_bodies_older_than < 0:
+        raise UserError(f"--drop-bodies-older-than must be 0 or more days, not {drop_bodies_older_than}")
+    from warehouse.retention import drop_bodies_older_than as drop
+
+    settings = _settings(db)
+    _existing_warehouse(settings.db)
+    counts = drop(settings.db, drop_bodies_older_than, compact=compact)
+    out.print(f"dropped {counts['bodies_dropped']} raw bodies ({counts['body_bytes_dropped']} bytes) fetched "
+              f"before {counts['cutoff']}")
+    if compact:
+        out.print(f"compacted {settings.db}: {counts['file_bytes_before']} -> {counts['file_bytes_after']} bytes")
 
 
 # ---------------------------------------------------------------------------------------------- sources
@@ -414,7 +461,7 @@ def sources_check(sources: SourcesOption = None) -> None:
     from rich.progress import Progress
 
     from sources.config import load_sources
-    from sources.ingest import IngestState, ingest_source
+    from stages import fetch
 
     settings = _settings(sources=sources)
     _require_file(settings.sources, "sources file")
@@ -424,7 +471,7 @@ def sources_check(sources: SourcesOption = None) -> None:
     with Progress(console=err, transient=True) as progress:
         bar = progress.add_task("checking sources", total=len(srcs))
         for src in srcs:
-            result = ingest_source(src, IngestState(), settings, "check")
+            result = fetch([src], settings, "check")
             bad = [f for f in result.fetches if not f.ok]
             own = [f for f in result.fetches if f.url.rstrip("/") == (src.url or "").rstrip("/")]
             status = "failed" if own and not own[0].ok else ("ok" if result.items else "empty")
@@ -443,12 +490,13 @@ def sources_check(sources: SourcesOption = None) -> None:
 def _user_errors() -> dict[type[BaseException], tuple[str, int]]:
     """Exceptions that mean "you asked for something that cannot be done": label and exit code."""
     from sources.config import SourcesError
-    from warehouse import WarehouseBusy
+    from warehouse import WarehouseBusy, WarehouseError
 
     return {
         UserError: ("error", 2),
         SettingsError: ("configuration error", 2),
         SourcesError: ("sources error", 2),
+        WarehouseError: ("warehouse error", 2),
         FileNotFoundError: ("error", 2),
         WarehouseBusy: ("busy", 1),
     }
@@ -479,10 +527,19 @@ def main() -> None:
             raise SystemExit(exc.exit_code) from None
         if isinstance(exc, click.exceptions.Abort):
             raise SystemExit(1) from None
-        err.print(f"[red]failed:[/red] {type(exc).__name__}: {exc}", highlight=False)
-        if os.environ.get("CLAIMWATCH_DEBUG"):
-            raise
+        _report_failure(exc)
         raise SystemExit(1) from None
+
+
+def _report_failure(exc: BaseException) -> None:
+    """One line on the console; the traceback to the log file (and the console with --verbose)."""
+    from claimwatch import logsetup
+    from claimwatch.errors import one_line
+
+    command = next((a for a in sys.argv[1:] if not a.startswith("-")), "command")
+    path = logsetup.record_failure(exc, command)
+    hint = "" if logsetup.verbose() else f" (details in {path}; --verbose shows them)"
+    err.print(f"[red]failed:[/red] {type(exc).__name__}: {one_line(exc)}{hint}", highlight=False, soft_wrap=True)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
+# The corpus ships inside the package (package data), so an installed claimwatch can run its own demo.
+EXAMPLES_DIR = Path(__file__).resolve().parent / "examples"
 # A fixed port keeps the corpus URLs identical from one demo run to the next (so a re-run adds nothing);
 # when it is taken, any free port works, at the cost of new URLs for that run.
 PREFERRED_PORT = 18765

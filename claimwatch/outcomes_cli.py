@@ -1,7 +1,7 @@
-"""Command logic for the outcomes commands (`claimwatch lag`, `releases sync`, `resolve`), as plain functions.
+"""Command logic for the outcomes commands (`claimwatch lag`, `releases sync`, `resolve`): terminal text only.
 
-cli.py (typer) and claimwatch.stages call these; each opens the warehouse through warehouse.db.writer so the lock
-is held only for the load and a read snapshot is published afterwards.
+The work is done by the outcome stages (stages/outcomes.py); this module builds the settings they need and
+turns their counts into the lines the CLI prints.
 """
 
 from __future__ import annotations
@@ -11,36 +11,28 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from warehouse.db import writer
-from warehouse.outcomes.lag import compute_lag, format_summary, group_key
-from warehouse.outcomes.releases import sync_releases as _sync
-from warehouse.outcomes.resolve import resolve
+from claimwatch.settings import load_settings
+from stages.outcomes import SyncError, lag_stage, resolve_stage, sync_releases_stage
+from warehouse.outcomes.lag import format_summary, group_key
 
 log = logging.getLogger(__name__)
 
-
-class SyncError(RuntimeError):
-    """Raised after a sync when a source that was asked for explicitly could not be loaded (so callers can retry)."""
+__all__ = ["SyncError", "lag_command", "releases_sync_command", "resolve_claims", "sync_releases"]
 
 
 def sync_releases(db: str | Path, eci_url: str | None = None, hf_url: str | None = None, *,
-                  strict: bool = True) -> dict[str, Any]:
+                  strict: bool = True, allow_private: bool = False) -> dict[str, Any]:
     """Load seeds plus the given Epoch/Hub URLs (or, with none, the bundled ECI snapshot); returns counts.
 
     With `strict`, an explicitly requested URL that failed raises SyncError after everything else was stored.
     """
-    offline = eci_url is None and hf_url is None
-    with writer(db) as con:
-        counts = _sync(con, [eci_url] if eci_url else [], [hf_url] if hf_url else [], seeds=True, bundled=offline)
-    result = counts.as_dict()
-    if strict and counts.errors and not offline:
-        raise SyncError("; ".join(counts.errors))
-    return result
+    return sync_releases_stage(db, load_settings(), eci_url, hf_url, strict=strict, allow_private=allow_private)
 
 
-def releases_sync_command(db: str | Path, url: str | None = None, hf_url: str | None = None) -> str:
+def releases_sync_command(db: str | Path, url: str | None = None, hf_url: str | None = None, *,
+                          allow_private: bool = False) -> str:
     """Run a release sync and return a one-paragraph summary for the terminal."""
-    counts = sync_releases(db, eci_url=url, hf_url=hf_url, strict=False)
+    counts = sync_releases(db, eci_url=url, hf_url=hf_url, strict=False, allow_private=allow_private)
     where = "bundled Epoch ECI snapshot + seeds (offline)" if url is None and hf_url is None else ", ".join(
         u for u in (url, hf_url) if u)
     text = (f"synced {where}: {counts['releases']} release rows, {counts['seeds']} seed rows, "
@@ -54,12 +46,10 @@ def releases_sync_command(db: str | Path, url: str | None = None, hf_url: str | 
 def lag_command(db: str | Path, lagging: dict[str, str], leading: dict[str, str], metric: str = "eci",
                 start: date | None = None) -> str:
     """Compute and store the lag series between two groups; return its summary (mean, min, max, now)."""
-    with writer(db) as con:
-        n_scores = int(con.execute("SELECT count(*) FROM scores WHERE metric = ?", [metric]).fetchall()[0][0])
-        if n_scores == 0:
-            return (f"no {metric} scores in the warehouse: run `claimwatch releases sync` first "
-                    "(without --url it loads the bundled Epoch ECI snapshot)")
-        series = compute_lag(con, lagging, leading, metric=metric, start=start)
+    series = lag_stage(db, lagging, leading, metric, start)
+    if series is None:
+        return (f"no {metric} scores in the warehouse: run `claimwatch releases sync` first "
+                "(without --url it loads the bundled Epoch ECI snapshot)")
     return format_summary(series) + (
         f"\nseries stored in lag_series (lagging_group={group_key(series.lagging)!r}, "
         f"leading_group={group_key(series.leading)!r}, metric={metric!r}, {len(series.points)} days)")
@@ -67,5 +57,4 @@ def lag_command(db: str | Path, lagging: dict[str, str], leading: dict[str, str]
 
 def resolve_claims(db: str | Path, as_of: date) -> dict[str, Any]:
     """Resolve every claim as of a date (rows for that date replaced, earlier dates kept); returns verdict counts."""
-    with writer(db) as con:
-        return dict(resolve(con, as_of))
+    return resolve_stage(db, as_of)

@@ -1,8 +1,10 @@
 """The HTML report: one self-contained file with inline CSS and inline SVG charts, no script, no network.
 
 Sections: (a) claimed vs measured lag over time, (b) forecast timeline with outcomes, (c) source scorecard,
-(d) latest claims with their evidence. Data is read from the warehouse's read snapshot (`warehouse.reader`), and
-every piece of stored text is escaped: evidence sentences and titles are untrusted web content.
+(d) latest claims with their evidence (and where each publication date came from), (e) verdict coverage.
+Data is read from the warehouse's read snapshot (`warehouse.reader`), and every piece of stored text is escaped:
+evidence sentences and titles are untrusted web content. Python builds the context; the markup lives in Jinja2
+templates under `claimwatch/templates/`, rendered with autoescaping on.
 """
 
 from __future__ import annotations
@@ -19,19 +21,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import duckdb
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from claimwatch.svg import (
-    Linear,
-    date_domain,
-    date_ticks,
-    element,
-    esc,
-    fmt_num,
-    nice_ticks,
-    polyline_path,
-    tooltip,
-    truncate,
-)
+from claimwatch.svg import Linear, date_domain, date_ticks, fmt_num, nice_ticks, polyline_path, truncate
 from warehouse import reader
 
 log = logging.getLogger(__name__)
@@ -51,6 +43,7 @@ VERDICT_COLORS: dict[str, str] = {
     "flagged": "#CC79A7",
     "unmeasurable": "#8C8C8C",
     "unresolvable": "#8C8C8C",
+    "needs-judgment": "#F0E442",
     "unresolved": "#C7C7C7",
 }
 VERDICT_HELP: dict[str, str] = {
@@ -63,18 +56,12 @@ VERDICT_HELP: dict[str, str] = {
     "pending": "deadline not reached yet",
     "flagged": "deadline ended before publication",
     "unresolvable": "target not measurable",
+    "needs-judgment": "deadline passed, no data can decide: a person must judge",
     "unresolved": "not resolved yet",
 }
 GAP_VERDICTS = ("within", "overstated", "understated", "unmeasurable", "unresolved")
-FORECAST_VERDICTS = ("confirmed", "incorrect", "pending", "flagged", "unresolvable", "unresolved")
+FORECAST_VERDICTS = ("confirmed", "incorrect", "pending", "flagged", "needs-judgment", "unresolvable", "unresolved")
 SERIES_COLORS = ("#0B3C5D", "#8E6BB5", "#4D8FAC", "#7F7F7F")
-
-HINT_RUN = "run <code>claimwatch run</code> (or <code>claimwatch demo</code>)"
-HINT_LAG = (
-    "run <code>claimwatch releases sync</code>, then "
-    "<code>claimwatch lag --lagging country=CN --leading country=US</code>"
-)
-HINT_OUTCOMES = "run <code>claimwatch releases sync</code>, then <code>claimwatch run</code> to resolve the claims"
 
 
 @dataclass
@@ -116,7 +103,8 @@ def _dicts(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = 
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+    # `table` is one of this module's literal table names, never user input.
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])  # noqa: S608
 
 
 def _computed_lag(con: duckdb.DuckDBPyConnection, day: date) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
@@ -153,7 +141,7 @@ def load_report_data(db_path: str | Path, as_of: date | None = None) -> ReportDa
             # The latest resolution on or before the report date (v_claim_outcomes without the as-of cut).
             rows = _dicts(
                 con,
-                "SELECT claim_id, as_of, verdict, measured_months, error_months, note, method FROM outcomes "
+                "SELECT * EXCLUDE (evidence) FROM outcomes "  # `reason` only exists from migration 0006 on
                 "WHERE as_of <= ? QUALIFY row_number() OVER (PARTITION BY claim_id ORDER BY as_of DESC, "
                 "computed_at DESC) = 1",
                 [day],
@@ -257,6 +245,14 @@ def claim_summary(claim: dict[str, Any]) -> str:
     return f"{subject} {direction} {reference}" + (f" by {amount}" if amount else "")
 
 
+def _claim_tip(claim: dict[str, Any], day: date | None, verdict: str, tail: str) -> str:
+    """The hover text of a claim in a chart: when, who, what, the evidence sentence and the verdict."""
+    return (f"{day.isoformat() if day else 'undated'} · {_who(claim)}"
+            + (f" · {claim['attributed_to']}" if claim.get("attributed_to") else "")
+            + f"\n{claim_summary(claim)}\n“{truncate(str(claim.get('sentence') or ''), 220)}”\nverdict: {verdict}"
+            + tail)
+
+
 def _pct(value: object) -> str:
     return f"{float(value) * 100:.0f}%" if isinstance(value, int | float) else "–"
 
@@ -265,23 +261,18 @@ def _num(value: object, digits: int = 2) -> str:
     return f"{float(value):.{digits}f}" if isinstance(value, int | float) else "–"
 
 
-def _badge(verdict: str) -> str:
-    color = VERDICT_COLORS.get(verdict, VERDICT_COLORS["unresolved"])
-    return (f'<span class="badge" style="--c:{esc(color)}" title="{esc(VERDICT_HELP.get(verdict, ""))}">'
-            f"{esc(verdict)}</span>")
+def _coord(value: object) -> str:
+    """An SVG coordinate or number as text: floats compactly (`fmt_num`), anything else as is."""
+    return fmt_num(value) if isinstance(value, float) else str(value)
 
 
-def _legend(items: Sequence[tuple[str, str, str]]) -> str:
-    """An HTML legend: (kind 'dot'|'line'|'dash'|'bar', colour, label) items."""
-    parts = []
-    for kind, color, label in items:
-        parts.append(f'<li><span class="key key-{esc(kind)}" style="--c:{esc(color)}" aria-hidden="true"></span>'
-                     f"{esc(label)}</li>")
-    return f'<ul class="legend">{"".join(parts)}</ul>'
+def _verdict_color(verdict: str) -> str:
+    return VERDICT_COLORS.get(verdict, VERDICT_COLORS["unresolved"])
 
 
-def _empty(message_html: str) -> str:
-    return f'<p class="empty">{message_html}</p>'
+def _measured(out: dict[str, Any]) -> float | None:
+    m = out.get("measured_months")
+    return float(m) if isinstance(m, int | float) else None
 
 
 # ---------------------------------------------------------------------------------------------------- charts
@@ -290,14 +281,10 @@ W, H = 1000, 440
 ML, MR, MT, MB = 64, 24, 20, 52
 
 
-def _x_axis(x: Linear, lo: date, hi: date, y0: float, top: float) -> str:
-    out = []
-    for d, label in date_ticks(lo, hi):
-        px = x(d.toordinal())
-        out.append(element("line", x1=px, x2=px, y1=top, y2=y0, class_="grid"))
-        out.append(element("text", esc(label), x=px, y=y0 + 18, class_="tick", text_anchor="middle"))
-    out.append(element("line", x1=x.r0, x2=x.r1, y1=y0, y2=y0, class_="axis"))
-    return "".join(out)
+def _x_axis(x: Linear, lo: date, hi: date, y0: float, top: float) -> dict[str, Any]:
+    """The date axis of a chart: month ticks at their pixel x, a grid from `top` to `y0`."""
+    ticks = [(x(d.toordinal()), label) for d, label in date_ticks(lo, hi)]
+    return {"ticks": ticks, "x0": x.r0, "x1": x.r1, "y0": y0, "top": top}
 
 
 def ordered_series(data: ReportData) -> list[tuple[tuple[str, str, str], list[dict[str, Any]]]]:
@@ -309,11 +296,28 @@ def ordered_series(data: ReportData) -> list[tuple[tuple[str, str, str], list[di
     return sorted(data.lag.items(), key=rank)
 
 
-def lag_chart(data: ReportData) -> str:
-    """Section (a): claimed gap months per claim (with ranges) over the measured lag series."""
-    gaps = [c for c in data.claims if c.get("kind") == "gap"]
-    plotted: list[tuple[dict[str, Any], date, float, float, float]] = []
-    for c in gaps:
+# --- lag chart, 1: data
+
+
+@dataclass(frozen=True)
+class GapPoint:
+    """A gap claim placed on the lag chart: its publication day and claimed months (parity = 0)."""
+
+    claim: dict[str, Any]
+    day: date
+    low: float
+    high: float
+
+    @property
+    def mid(self) -> float:
+        """The middle of the claimed range, where the dot sits."""
+        return (self.low + self.high) / 2
+
+
+def gap_points(claims: Sequence[dict[str, Any]]) -> list[GapPoint]:
+    """The gap claims that have a publication date and an amount (or are parity claims), in input order."""
+    points = []
+    for c in claims:
         day = _as_date(c.get("published_at"))
         lo, hi = c.get("months_low"), c.get("months_high")
         if c.get("direction") == "parity" and lo is None and hi is None:
@@ -322,199 +326,192 @@ def lag_chart(data: ReportData) -> str:
             continue
         lo_f = float(lo if lo is not None else hi)  # type: ignore[arg-type]
         hi_f = float(hi if hi is not None else lo)  # type: ignore[arg-type]
-        plotted.append((c, day, lo_f, hi_f, (lo_f + hi_f) / 2))
-    series = ordered_series(data)[:MAX_LAG_SERIES]
+        points.append(GapPoint(c, day, lo_f, hi_f))
+    return points
 
-    notes = []
-    if not series:
-        notes.append("No measured lag yet — " + HINT_LAG + ".")
+
+def lag_notes(data: ReportData, n_gaps: int, n_plotted: int, has_series: bool) -> list[tuple[str, int]]:
+    """What the lag chart lacks, as (note key, count) pairs the template words."""
+    notes: list[tuple[str, int]] = []
+    if not has_series:
+        notes.append(("no_lag", 0))
     elif data.lag_computed:
-        notes.append("The measured lag line was computed from the stored scores for this report; "
-                     "<code>claimwatch lag</code> stores the series in the warehouse.")
-    if not gaps:
-        notes.append("No gap claims in the warehouse yet — " + HINT_RUN + ".")
-    elif len(plotted) < len(gaps):
-        notes.append(f"{len(gaps) - len(plotted)} gap claim(s) without a publication date or amount are not plotted.")
-    note_html = "".join(f'<p class="note">{n}</p>' for n in notes)
-    if not plotted and not series:
-        return _empty(" ".join(notes))
+        notes.append(("computed", 0))
+    if not n_gaps:
+        notes.append(("no_gaps", 0))
+    elif n_plotted < n_gaps:
+        notes.append(("unplotted", n_gaps - n_plotted))
+    return notes
 
-    days = [p[1] for p in plotted] + [r["day"] for _, rows in series for r in rows]
+
+# --- lag chart, 2: scales
+
+
+@dataclass(frozen=True)
+class LagScales:
+    """The lag chart's x (date ordinal → px) and y (months → px) scales, with the y tick values."""
+
+    x: Linear
+    y: Linear
+    yticks: list[float]
+    lo: date
+    hi: date
+
+
+def lag_scales(data: ReportData, points: Sequence[GapPoint], series: Sequence[tuple[Any, list[dict[str, Any]]]],
+               ) -> LagScales:
+    """Scales covering every claim day, claimed range, measured series value and measured claim value."""
+    days = [p.day for p in points] + [r["day"] for _, rows in series for r in rows]
     lo_d, hi_d = date_domain(days) or (data.as_of, data.as_of)
-    values = [p[2] for p in plotted] + [p[3] for p in plotted]
+    values = [p.low for p in points] + [p.high for p in points]
     values += [float(r["lag_months"]) for _, rows in series for r in rows]
-    for p in plotted:
-        m = (data.outcomes.get(str(p[0]["claim_id"])) or {}).get("measured_months")
-        if isinstance(m, int | float):
-            values.append(float(m))
+    values += [m for p in points if (m := _measured(data.outcomes.get(str(p.claim["claim_id"])) or {})) is not None]
     yt = nice_ticks(min([0.0, *values]), max([1.0, *values]), 6)
     x = Linear(lo_d.toordinal(), hi_d.toordinal(), ML, W - MR)
-    y = Linear(yt[0], yt[-1], H - MB, MT)
-    svg: list[str] = ['<title id="lag-title">Claimed vs measured lag over time</title>',
-                      '<desc id="lag-desc">Each dot is a gap claim at its publication date, its bar the claimed '
-                      "low–high range; lines are the measured lag between groups of models.</desc>"]
-    for t in yt:
-        py = y(t)
-        svg.append(element("line", x1=ML, x2=W - MR, y1=py, y2=py, class_="grid"))
-        svg.append(element("text", esc(fmt_num(t)), x=ML - 8, y=py + 4, class_="tick", text_anchor="end"))
-    svg.append(_x_axis(x, lo_d, hi_d, H - MB, MT))
-    svg.append(element("text", "months behind", class_="axis-label", text_anchor="middle",
-                       transform=f"translate(16 {fmt_num((MT + H - MB) / 2)}) rotate(-90)"))
-    svg.append(element("text", "date (claims at publication date)", x=(ML + W - MR) / 2, y=H - 10,
-                       class_="axis-label", text_anchor="middle"))
+    return LagScales(x, Linear(yt[0], yt[-1], H - MB, MT), yt, lo_d, hi_d)
 
-    legend: list[tuple[str, str, str]] = []
-    for i, ((lagging, leading, metric), rows) in reversed(list(enumerate(series))):
-        color = SERIES_COLORS[i % len(SERIES_COLORS)]
-        name = f"measured: {group_label(lagging)} behind {group_label(leading)} ({metric.upper()})"
-        legend.insert(0, ("line", color, name))
-        # contiguous runs of censored / uncensored days: a censored lag is only a lower bound (dashed)
-        runs: list[tuple[bool, list[tuple[float, float]]]] = []
-        for r in rows:
-            pt = (x(_as_date(r["day"]).toordinal()), y(float(r["lag_months"])))  # type: ignore[union-attr]
-            cens = bool(r["censored"])
-            if runs and runs[-1][0] == cens:
-                runs[-1][1].append(pt)
-            else:
-                if runs:
-                    runs[-1][1].append(pt)  # join the runs so the line is continuous
-                runs.append((cens, [pt]))
-        latest = rows[-1]
-        line_tip = (f"{name}: {fmt_num(float(latest['lag_months']))} months on {latest['day']}"
-                    f" (latest; dashed = lower bound)")
-        group = [tooltip(line_tip)]
-        for cens, pts in runs:
-            group.append(element("path", d=polyline_path(pts), fill="none", stroke=color,
-                                 stroke_width=2 if not cens else 1.5,
-                                 stroke_dasharray="5 4" if cens else None, class_="series"))
-        # one hoverable marker per month with the measured value
-        seen: set[tuple[int, int]] = set()
-        for r in rows:
-            d = _as_date(r["day"])
-            assert d is not None
-            if (d.year, d.month) in seen and r is not latest:
-                continue
-            seen.add((d.year, d.month))
-            val = float(r["lag_months"])
-            tip = (f"{d.isoformat()}: {group_label(lagging)} {fmt_num(val)} months behind {group_label(leading)}"
-                   f" on {metric.upper()}" + (" (lower bound)" if r["censored"] else "")
-                   + (f" — best model {r['lagging_model']}" if r.get("lagging_model") else ""))
-            group.append(element("circle", tooltip(tip), cx=x(d.toordinal()), cy=y(val), r=3, fill=color,
-                                 class_="marker"))
-        svg.append(f'<g class="lag-series">{"".join(group)}</g>')
 
-    verdicts_seen: Counter[str] = Counter()
-    n_measured = 0
-    for c, day, lo_f, hi_f, mid in sorted(plotted, key=lambda p: p[1]):
-        verdict = data.verdict(str(c["claim_id"]))
-        verdicts_seen[verdict] += 1
-        color = VERDICT_COLORS.get(verdict, VERDICT_COLORS["unresolved"])
-        px = x(day.toordinal())
-        out = data.outcomes.get(str(c["claim_id"])) or {}
-        measured = out.get("measured_months")
-        tip = (f"{day.isoformat()} · {_who(c)}"
-               + (f" · {c['attributed_to']}" if c.get("attributed_to") else "")
-               + f"\n{claim_summary(c)}\n“{truncate(str(c.get('sentence') or ''), 220)}”\nverdict: {verdict}"
-               + (f"; measured {fmt_num(float(measured))} months" if isinstance(measured, int | float) else ""))
-        parts = [tooltip(tip)]
-        if hi_f > lo_f:
-            parts.append(element("line", x1=px, x2=px, y1=y(lo_f), y2=y(hi_f), stroke=color, class_="range"))
-            for v in (lo_f, hi_f):
-                parts.append(element("line", x1=px - 4, x2=px + 4, y1=y(v), y2=y(v), stroke=color, class_="range"))
-        if isinstance(measured, int | float) and verdict != "unmeasurable":
-            my = y(float(measured))
-            n_measured += 1
-            parts.append(element("line", x1=px, x2=px, y1=y(mid), y2=my, class_="error-link"))
-            parts.append(element("path", d=f"M{fmt_num(px)},{fmt_num(my - 5)}l5,5l-5,5l-5,-5z", class_="measured"))
-        parts.append(element("circle", cx=px, cy=y(mid), r=6.5, fill=color, class_="claim-dot"
-                             + (" hollow" if verdict == "unresolved" else "")))
-        svg.append(f'<g class="claim">{"".join(parts)}</g>')
+# --- lag chart, 3: drawing (positions and texts; the markup is in templates/lag_chart.html.j2)
 
-    for gv in GAP_VERDICTS:
-        if verdicts_seen[gv]:
-            legend.append(("dot", VERDICT_COLORS[gv], f"claim: {gv} ({verdicts_seen[gv]})"))
-    if plotted:
+
+def _censored_runs(rows: Sequence[dict[str, Any]], sc: LagScales) -> list[dict[str, Any]]:
+    """Paths through contiguous censored / uncensored days: a censored lag is only a lower bound (dashed)."""
+    runs: list[tuple[bool, list[tuple[float, float]]]] = []
+    for r in rows:
+        pt = (sc.x(_as_date(r["day"]).toordinal()), sc.y(float(r["lag_months"])))  # type: ignore[union-attr]
+        cens = bool(r["censored"])
+        if runs and runs[-1][0] == cens:
+            runs[-1][1].append(pt)
+        else:
+            if runs:
+                runs[-1][1].append(pt)  # join the runs so the line is continuous
+            runs.append((cens, [pt]))
+    return [{"d": polyline_path(pts), "width": 1.5 if cens else 2, "dash": "5 4" if cens else None}
+            for cens, pts in runs]
+
+
+def _monthly_markers(key: tuple[str, str, str], rows: Sequence[dict[str, Any]], sc: LagScales,
+                     ) -> list[dict[str, Any]]:
+    """One hoverable marker per month (and the latest day) with the measured value."""
+    lagging, leading, metric = key
+    markers = []
+    seen: set[tuple[int, int]] = set()
+    for r in rows:
+        d = _as_date(r["day"])
+        assert d is not None
+        if (d.year, d.month) in seen and r is not rows[-1]:
+            continue
+        seen.add((d.year, d.month))
+        val = float(r["lag_months"])
+        tip = (f"{d.isoformat()}: {group_label(lagging)} {fmt_num(val)} months behind {group_label(leading)}"
+               f" on {metric.upper()}" + (" (lower bound)" if r["censored"] else "")
+               + (f" — best model {r['lagging_model']}" if r.get("lagging_model") else ""))
+        markers.append({"cx": sc.x(d.toordinal()), "cy": sc.y(val), "tip": tip})
+    return markers
+
+
+def series_view(index: int, key: tuple[str, str, str], rows: list[dict[str, Any]], sc: LagScales) -> dict[str, Any]:
+    """One measured lag series: colour, legend name, line tooltip, paths and monthly markers."""
+    lagging, leading, metric = key
+    name = f"measured: {group_label(lagging)} behind {group_label(leading)} ({metric.upper()})"
+    latest = rows[-1]
+    tip = f"{name}: {fmt_num(float(latest['lag_months']))} months on {latest['day']} (latest; dashed = lower bound)"
+    return {"color": SERIES_COLORS[index % len(SERIES_COLORS)], "name": name, "tip": tip,
+            "paths": _censored_runs(rows, sc), "markers": _monthly_markers(key, rows, sc)}
+
+
+def gap_claim_view(data: ReportData, p: GapPoint, sc: LagScales) -> dict[str, Any]:
+    """One gap claim: dot at the claimed middle, range bar, and the measured lag for its groups as a diamond."""
+    verdict = data.verdict(str(p.claim["claim_id"]))
+    measured = _measured(data.outcomes.get(str(p.claim["claim_id"])) or {})
+    tail = f"; measured {fmt_num(measured)} months" if measured is not None else ""
+    shown = measured if measured is not None and verdict != "unmeasurable" else None
+    return {"verdict": verdict, "color": _verdict_color(verdict), "px": sc.x(p.day.toordinal()), "cy": sc.y(p.mid),
+            "tip": _claim_tip(p.claim, p.day, verdict, tail),
+            "range": (sc.y(p.low), sc.y(p.high)) if p.high > p.low else None,
+            "measured": sc.y(shown) if shown is not None else None, "hollow": verdict == "unresolved"}
+
+
+def lag_legend(series: Sequence[dict[str, Any]], claims: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """Legend items: the measured series, the claim verdicts seen, then the range / diamond / dash keys."""
+    legend = [("line", s["color"], s["name"]) for s in series]
+    seen = Counter(c["verdict"] for c in claims)
+    legend += [("dot", VERDICT_COLORS[v], f"claim: {v} ({seen[v]})") for v in GAP_VERDICTS if seen[v]]
+    if claims:
         legend.append(("bar", "#57606a", "claimed range (low–high)"))
-    if n_measured:
+    if any(c["measured"] is not None for c in claims):
         legend.append(("diamond", "#1f2328", "measured lag for the claim's own groups (dotted: the error)"))
     if series:
         legend.append(("dash", "#57606a", "measured lag is a lower bound"))
-    chart = (f'<svg class="chart" viewBox="0 0 {W} {H}" role="img" aria-labelledby="lag-title lag-desc" '
-             f'xmlns="http://www.w3.org/2000/svg" id="lag-chart">'
-             + "".join(svg) + "</svg>")
-    return note_html + chart + _legend(legend)
+    return legend
 
 
-def forecast_chart(data: ReportData) -> str:
+def lag_chart(data: ReportData) -> dict[str, Any]:
+    """Section (a): claimed gap months per claim (with ranges) over the measured lag series."""
+    gaps = [c for c in data.claims if c.get("kind") == "gap"]
+    points = gap_points(gaps)
+    series = ordered_series(data)[:MAX_LAG_SERIES]
+    notes = lag_notes(data, len(gaps), len(points), bool(series))
+    if not points and not series:
+        return {"notes": notes, "chart": None}
+    sc = lag_scales(data, points, series)
+    lines = [series_view(i, key, rows, sc) for i, (key, rows) in enumerate(series)]
+    claims = [gap_claim_view(data, p, sc) for p in sorted(points, key=lambda p: p.day)]
+    chart = {"width": W, "height": H, "left": ML, "right": W - MR,
+             "yticks": [(sc.y(t), fmt_num(t)) for t in sc.yticks],
+             "axis": _x_axis(sc.x, sc.lo, sc.hi, H - MB, MT),
+             "y_label_at": (MT + H - MB) / 2, "x_label_at": (ML + W - MR) / 2,
+             "series": lines[::-1],  # the headline series drawn last, on top
+             "claims": claims, "legend": lag_legend(lines, claims)}
+    return {"notes": notes, "chart": chart}
+
+
+# --- forecast chart
+
+FC_LABEL_W, FC_VERDICT_W, FC_ROW_H, FC_TOP, FC_BOTTOM = 330, 112, 24, 16, 48
+
+
+def forecast_row(data: ReportData, c: dict[str, Any], cy: float, x: Linear) -> dict[str, Any]:
+    """One forecast: a bar from publication to deadline (or a dot / tick when one end is unknown)."""
+    verdict = data.verdict(str(c["claim_id"]))
+    pub = _as_date(c.get("published_at"))
+    end = _as_date(c.get("deadline_end")) or _as_date(c.get("deadline_start"))
+    out = data.outcomes.get(str(c["claim_id"])) or {}
+    bar = None
+    if pub is not None and end is not None:
+        a, b = sorted((x(pub.toordinal()), x(end.toordinal())))
+        bar = {"x": a, "width": max(b - a, 3.0), "end": x(end.toordinal())}
+    return {"verdict": verdict, "color": _verdict_color(verdict), "flagged": verdict == "flagged", "cy": cy,
+            "tip": _claim_tip(c, pub, verdict, f" — {out['note']}" if out.get("note") else ""),
+            "label": truncate(claim_summary(c), 44), "bar": bar,
+            "start": x(pub.toordinal()) if pub is not None else None,
+            "end": x(end.toordinal()) if end is not None else None,
+            "text_color": _verdict_color(verdict) if verdict not in ("pending", "unresolved") else "#24527a"}
+
+
+def forecast_chart(data: ReportData) -> dict[str, Any] | None:
     """Section (b): each forecast as a bar from publication to deadline, coloured by its verdict."""
     forecasts = [c for c in data.claims if c.get("kind") == "forecast"]
     if not forecasts:
-        return _empty("No forecasts in the warehouse yet — " + HINT_RUN + ".")
+        return None
     shown = forecasts[:MAX_FORECAST_ROWS]  # claims are newest first
     shown.sort(key=lambda c: (_as_date(c.get("published_at")) or date.min, str(c.get("claim_id"))))
-    label_w, verdict_w, row_h, top, bottom = 330, 112, 24, 16, 48
-    width = W
-    height = top + row_h * len(shown) + bottom
     days: list[date | None] = [data.as_of]
     for c in shown:
         days += [_as_date(c.get("published_at")), _as_date(c.get("deadline_start")), _as_date(c.get("deadline_end"))]
     lo_d, hi_d = date_domain(days) or (data.as_of, data.as_of)
-    x = Linear(lo_d.toordinal(), hi_d.toordinal(), label_w, width - verdict_w)
-    y0 = top + row_h * len(shown)
-    svg: list[str] = [f'<title id="fc-title">Forecast timeline: {len(shown)} forecasts with outcomes</title>',
-                      '<desc id="fc-desc">Each bar runs from the date a forecast was published to its deadline; '
-                      "colour is the outcome.</desc>"]
-    for i in range(0, len(shown), 2):
-        svg.append(element("rect", x=0, y=top + row_h * i, width=width, height=row_h, class_="stripe"))
-    svg.append(_x_axis(x, lo_d, hi_d, y0, top - 6))
-    ax = x(data.as_of.toordinal())
-    svg.append(element("line", x1=ax, x2=ax, y1=top - 8, y2=y0, class_="asof"))
-    svg.append(element("text", esc(f"as of {data.as_of.isoformat()}"), x=ax, y=y0 + 34, class_="asof-label",
-                       text_anchor="middle"))
-    counts: Counter[str] = Counter()
-    for i, c in enumerate(shown):
-        cy = top + row_h * i + row_h / 2
-        verdict = data.verdict(str(c["claim_id"]))
-        counts[verdict] += 1
-        color = VERDICT_COLORS.get(verdict, VERDICT_COLORS["unresolved"])
-        pub = _as_date(c.get("published_at"))
-        end = _as_date(c.get("deadline_end")) or _as_date(c.get("deadline_start"))
-        out = data.outcomes.get(str(c["claim_id"])) or {}
-        tip = (f"{pub.isoformat() if pub else 'undated'} · {_who(c)}"
-               + (f" · {c['attributed_to']}" if c.get("attributed_to") else "")
-               + f"\n{claim_summary(c)}\n“{truncate(str(c.get('sentence') or ''), 220)}”\nverdict: {verdict}"
-               + (f" — {out['note']}" if out.get("note") else ""))
-        parts = [tooltip(tip)]
-        label = truncate(claim_summary(c), 44)
-        parts.append(element("text", esc(label), x=label_w - 10, y=cy + 4, class_="row-label", text_anchor="end"))
-        if pub is not None and end is not None:
-            a, b = sorted((x(pub.toordinal()), x(end.toordinal())))
-            parts.append(element("rect", x=a, y=cy - 6, width=max(b - a, 3.0), height=12, rx=3, fill=color,
-                                 class_="bar" + (" flagged" if verdict == "flagged" else "")))
-            parts.append(element("line", x1=x(end.toordinal()), x2=x(end.toordinal()), y1=cy - 9, y2=cy + 9,
-                                 stroke=color, class_="deadline"))
-        elif pub is not None:
-            px = x(pub.toordinal())
-            parts.append(element("circle", cx=px, cy=cy, r=5, fill=color, class_="bar"))
-            parts.append(element("text", "no deadline", x=px + 9, y=cy + 4, class_="row-note"))
-        elif end is not None:
-            px = x(end.toordinal())
-            parts.append(element("line", x1=px, x2=px, y1=cy - 9, y2=cy + 9, stroke=color, class_="deadline"))
-            parts.append(element("text", "publication date unknown", x=px + 8, y=cy + 4, class_="row-note"))
-        parts.append(element("text", esc(verdict), x=width - verdict_w + 10, y=cy + 4, class_="row-verdict",
-                             fill=color if verdict not in ("pending", "unresolved") else "#24527a"))
-        svg.append(f'<g class="forecast">{"".join(parts)}</g>')
-    chart = (f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="fc-title fc-desc" '
-             f'xmlns="http://www.w3.org/2000/svg" id="forecast-chart">' + "".join(svg) + "</svg>")
+    x = Linear(lo_d.toordinal(), hi_d.toordinal(), FC_LABEL_W, W - FC_VERDICT_W)
+    y0 = FC_TOP + FC_ROW_H * len(shown)
+    rows = [forecast_row(data, c, FC_TOP + FC_ROW_H * i + FC_ROW_H / 2, x) for i, c in enumerate(shown)]
+    counts = Counter(r["verdict"] for r in rows)
     legend = [("bar", VERDICT_COLORS[v], f"{v} ({counts[v]}) — {VERDICT_HELP[v]}")
               for v in FORECAST_VERDICTS if counts[v]]
     legend.append(("line", "#1f2328", "report date"))
-    extra = ""
-    if len(forecasts) > len(shown):
-        extra = f'<p class="note">Showing the {len(shown)} most recent of {len(forecasts)} forecasts.</p>'
-    if not data.has_outcomes_table or not data.outcomes:
-        extra += f'<p class="note">No outcomes yet — {HINT_OUTCOMES}.</p>'
-    return extra + chart + _legend(legend)
+    return {"width": W, "height": y0 + FC_BOTTOM, "row_h": FC_ROW_H, "label_w": FC_LABEL_W, "verdict_w": FC_VERDICT_W,
+            "stripes": [FC_TOP + FC_ROW_H * i for i in range(0, len(shown), 2)],
+            "axis": _x_axis(x, lo_d, hi_d, y0, FC_TOP - 6), "as_of_x": x(data.as_of.toordinal()),
+            "as_of": data.as_of.isoformat(), "rows": rows, "total": len(forecasts), "legend": legend,
+            "has_outcomes": data.has_outcomes_table and bool(data.outcomes)}
 
 
 # ---------------------------------------------------------------------------------------------------- tables
@@ -526,191 +523,107 @@ SCORECARD_COLUMNS = (
 )
 
 
-def scorecard_table(data: ReportData) -> str:
+def _scorecard_cell(key: str, value: object) -> dict[str, Any]:
+    """One scorecard cell: the row name, a hit rate with its mini bar, or a number."""
+    if key == "name":
+        return {"kind": "name", "text": value}
+    if key == "hit_rate":
+        return {"kind": "rate", "text": _pct(value),
+                "bar": float(value) * 60 if isinstance(value, int | float) else None}
+    if key in ("mae_months", "brier"):
+        return {"kind": "num", "text": _num(value)}
+    return {"kind": "num", "text": "–" if value is None else value}
+
+
+def scorecard_table(data: ReportData) -> dict[str, Any] | None:
     """Section (c): the source scorecard (v_source_scorecard), one table per level."""
     if data.scorecard is None:
-        return _empty("No scorecard yet — " + HINT_OUTCOMES + ".")
+        return None
     if not data.scorecard:
-        return _empty("The scorecard is empty: no claim has an outcome yet — " + HINT_OUTCOMES + ".")
+        return {"columns": [], "levels": []}
     levels: dict[str, list[dict[str, Any]]] = {}
     for row in data.scorecard:
         levels.setdefault(str(row.get("level") or "source"), []).append(row)
     cols = [(k, label) for k, label in SCORECARD_COLUMNS if k in data.scorecard[0]]
     known = {k for k, _ in SCORECARD_COLUMNS} | {"level"}
     cols += [(k, k.replace("_", " ")) for k in data.scorecard[0] if k not in known]
-    html = []
     order = ["claimant", "outlet", "source", *sorted(set(levels) - {"claimant", "outlet", "source"})]
-    for level in order:
-        rows = levels.get(level)
-        if not rows:
-            continue
-        head = "".join(f'<th scope="col" class="{"num" if k != "name" else ""}">{esc(label)}</th>'
-                       for k, label in cols)
-        body = []
-        for r in rows:
-            cells = []
-            for k, _ in cols:
-                v = r.get(k)
-                if k == "name":
-                    cells.append(f'<th scope="row">{esc(v)}</th>')
-                elif k == "hit_rate":
-                    bar = ""
-                    if isinstance(v, int | float):
-                        bar = (f'<svg class="minibar" viewBox="0 0 60 8" aria-hidden="true">'
-                               f'<rect width="60" height="8" rx="2" class="minibar-bg"/>'
-                               f'<rect width="{fmt_num(float(v) * 60)}" height="8" rx="2" class="minibar-fg"/></svg>')
-                    cells.append(f'<td class="num">{bar}{esc(_pct(v))}</td>')
-                elif k in ("mae_months", "brier"):
-                    cells.append(f'<td class="num">{esc(_num(v))}</td>')
-                else:
-                    cells.append(f'<td class="num">{esc("–" if v is None else v)}</td>')
-            body.append(f"<tr>{''.join(cells)}</tr>")
-        html.append(f'<h3>By {esc(level)}</h3><div class="table-wrap"><table class="scorecard">'
-                    f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>")
-    html.append('<p class="note">Hit rate = hits / resolved. MAE: mean absolute error of the claimed months, '
-                "over resolved gap claims. "
-                "Brier score compares the confidence implied by the hedging (e.g. “probably” ≈ 0.7) with "
-                "hit (1) or miss (0); lower is better. The scorecard uses each claim's latest resolution.</p>")
-    return "".join(html)
+    return {"columns": cols,
+            "levels": [{"name": level, "rows": [[_scorecard_cell(k, r.get(k)) for k, _ in cols] for r in levels[level]]}
+                       for level in order if levels.get(level)]}
 
 
-def claims_table(data: ReportData) -> str:
+def claim_row(data: ReportData, c: dict[str, Any]) -> dict[str, Any]:
+    """One row of the latest-claims table: date, source and link, summary, evidence, hedging and outcome."""
+    day = _as_date(c.get("published_at"))
+    verdict = data.verdict(str(c["claim_id"]))
+    out = data.outcomes.get(str(c["claim_id"])) or {}
+    measured = _measured(out)
+    date_from = ", ".join(str(c[k]) for k in ("published_source", "published_precision") if c.get(k))
+    return {"date": day.isoformat() if day else "undated", "date_from": date_from or None,
+            "who": _who(c), "href": safe_href(c.get("url")),
+            "title": truncate(str(c.get("title") or c.get("url") or "(untitled)"), 90), "kind": c.get("kind"),
+            "summary": claim_summary(c), "flags": c.get("flags") or [], "sentence": c.get("sentence"),
+            "speaker": c.get("attributed_to"), "confidence": _num(c.get("confidence")) if c.get("hedged") else None,
+            "badge": {"verdict": verdict, "color": _verdict_color(verdict), "help": VERDICT_HELP.get(verdict, "")},
+            "measured": fmt_num(measured) if measured is not None else None,
+            "note": truncate(str(out["note"]), 140) if out.get("note") else None}
+
+
+def claims_table(data: ReportData) -> dict[str, Any] | None:
     """Section (d): the latest claims with evidence sentence, who said it, hedging, outcome and a link."""
     if not data.claims:
-        return _empty("No claims in the warehouse yet — " + HINT_RUN + ".")
-    rows = []
-    for c in data.claims[:LATEST_CLAIMS]:
-        day = _as_date(c.get("published_at"))
-        href = safe_href(c.get("url"))
-        title = str(c.get("title") or c.get("url") or "(untitled)")
-        link = (f'<a href="{esc(href)}" rel="noopener noreferrer nofollow" target="_blank">'
-                f"{esc(truncate(title, 90))}</a>" if href else esc(truncate(title, 90)))
-        who = c.get("attributed_to")
-        hedge = (f'<span class="hedge">hedged · confidence {esc(_num(c.get("confidence")))}</span>'
-                 if c.get("hedged") else '<span class="hedge firm">unhedged</span>')
-        flags = c.get("flags") or []
-        flag_html = "".join(f'<span class="flag">{esc(f)}</span>' for f in flags)
+        return None
+    return {"rows": [claim_row(data, c) for c in data.claims[:LATEST_CLAIMS]], "total": len(data.claims)}
+
+
+def coverage_table(data: ReportData) -> dict[str, Any] | None:
+    """Section (e): how many claims got each verdict and why (as v_outcome_coverage, cut at the report date)."""
+    if not data.claims:
+        return None
+    from warehouse.outcomes.resolve import REASONS
+
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for c in data.claims:
+        out = data.outcomes.get(str(c["claim_id"]))
         verdict = data.verdict(str(c["claim_id"]))
-        out = data.outcomes.get(str(c["claim_id"])) or {}
-        measured = out.get("measured_months")
-        outcome = _badge(verdict)
-        if isinstance(measured, int | float):
-            outcome += f'<div class="small">measured {esc(fmt_num(float(measured)))} months</div>'
-        if out.get("note"):
-            outcome += f'<div class="small muted">{esc(truncate(str(out["note"]), 140))}</div>'
-        speaker = f"— {esc(who)}" if who else '<span class="muted">no named speaker</span>'
-        rows.append(
-            "<tr>"
-            f'<td class="date">{esc(day.isoformat() if day else "undated")}</td>'
-            f'<td><div class="src">{esc(_who(c))}</div><div class="small">{link}</div></td>'
-            f'<td><div class="kind">{esc(c.get("kind"))}</div><div>{esc(claim_summary(c))}</div>{flag_html}</td>'
-            f"<td><blockquote>{esc(c.get('sentence'))}</blockquote>"
-            f'<div class="small">{speaker}'
-            f" · {hedge}</div></td>"
-            f"<td>{outcome}</td>"
-            "</tr>"
-        )
-    more = ""
-    if len(data.claims) > LATEST_CLAIMS:
-        more = (f'<p class="note">Showing the {LATEST_CLAIMS} most recent of {len(data.claims)} claims; '
-                "<code>claimwatch sql</code> or <code>claimwatch export</code> give all of them.</p>")
-    return (more + '<div class="table-wrap"><table class="claims"><thead><tr>'
-            '<th scope="col">Published</th><th scope="col">Source</th><th scope="col">Claim</th>'
-            '<th scope="col">Evidence · who said it · hedging</th><th scope="col">Outcome</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+        reason = "not-resolved" if out is None else str(out.get("reason") or "not-recorded")
+        counts[(str(c.get("kind")), verdict, reason)] += 1
+    per_kind: Counter[str] = Counter()
+    for (kind, _, _), n in counts.items():
+        per_kind[kind] += n
+    rows = [{"kind": kind, "badge": {"verdict": verdict, "color": _verdict_color(verdict),
+                                     "help": VERDICT_HELP.get(verdict, "")},
+             "reason": reason, "help": REASONS.get(reason, ""), "claims": n,
+             "share": _pct(n / per_kind[kind])}
+            for (kind, verdict, reason), n in sorted(counts.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0]))]
+    return {"rows": rows}
 
 
 # ---------------------------------------------------------------------------------------------------- page
 
-CSS = """
-:root{--fg:#1f2328;--muted:#57606a;--line:#d8dee4;--bg:#ffffff;--soft:#f6f8fa;--accent:#0B3C5D}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--fg);
- font:15px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue","DejaVu Sans",Arial,sans-serif}
-header.top{background:var(--accent);color:#fff;padding:28px 0 24px}
-header.top h1{margin:0 0 4px;font-size:28px;letter-spacing:-.01em}
-header.top p{margin:0;color:#d6e4f0}
-header.top code{background:rgba(255,255,255,.14);color:#fff}
-main,.wrap{max-width:1100px;margin:0 auto;padding:0 24px}
-section{margin:34px 0 10px}
-h2{font-size:21px;margin:0 0 4px;letter-spacing:-.01em}
-h3{font-size:15px;margin:20px 0 8px;color:var(--muted);text-transform:uppercase;letter-spacing:.05em}
-.lede{color:var(--muted);margin:0 0 14px;max-width:80ch}
-.stats{display:flex;flex-wrap:wrap;gap:12px;margin:22px 0 0;padding:0;list-style:none}
-.stats li{flex:1 1 120px;background:var(--soft);border:1px solid var(--line);border-radius:8px;padding:10px 16px;
- min-width:130px}
-.stats b{display:block;font-size:24px;font-variant-numeric:tabular-nums}
-.stats span{color:var(--muted);font-size:13px}
-svg.chart{width:100%;height:auto;display:block;background:#fff;border:1px solid var(--line);border-radius:8px}
-svg.chart text{font-family:inherit}
-.grid{stroke:#eef1f4;stroke-width:1}
-.axis{stroke:#8c959f;stroke-width:1}
-.tick{font-size:12px;fill:#57606a}
-.axis-label{font-size:12.5px;fill:#3d444d;font-weight:600}
-.range{stroke-width:2;stroke-linecap:round;opacity:.75}
-.claim-dot{stroke:#fff;stroke-width:2}
-.series{opacity:.9}
-.error-link{stroke:#57606a;stroke-width:1.25;stroke-dasharray:2 3}
-.measured{fill:#fff;stroke:#1f2328;stroke-width:1.5}
-.claim-dot.hollow{fill:#fff;stroke:#8c959f;stroke-width:2}
-.marker{opacity:.0}
-.lag-series:hover .marker{opacity:.9}
-.stripe{fill:#f6f8fa}
-.row-label{font-size:12.5px;fill:#1f2328}
-.row-note{font-size:11.5px;fill:#57606a;font-style:italic}
-.row-verdict{font-size:12px;font-weight:600}
-.bar.flagged{stroke:#7a2e5d;stroke-width:1.5;stroke-dasharray:3 2}
-.deadline{stroke-width:2}
-.asof{stroke:#1f2328;stroke-width:1.25;stroke-dasharray:4 3}
-.asof-label{font-size:12px;fill:#1f2328}
-.legend{display:flex;flex-wrap:wrap;gap:6px 18px;list-style:none;padding:0;margin:10px 0 0;font-size:13px;
- color:#3d444d}
-.legend li{display:flex;align-items:center;gap:6px}
-.key{display:inline-block;flex:none}
-.key-dot{width:11px;height:11px;border-radius:50%;background:var(--c)}
-.key-line{width:22px;height:3px;background:var(--c);border-radius:2px}
-.key-dash{width:22px;height:0;border-top:2px dashed var(--c)}
-.key-diamond{width:9px;height:9px;border:1.5px solid var(--c);background:#fff;transform:rotate(45deg);margin:0 2px}
-.key-bar{width:20px;height:10px;border-radius:3px;background:var(--c)}
-.note,.empty{color:var(--muted);font-size:14px;margin:6px 0 10px}
-.empty{background:var(--soft);border:1px dashed var(--line);border-radius:8px;padding:18px}
-code{font:13px/1.4 ui-monospace,"DejaVu Sans Mono",Menlo,monospace;background:#eff2f5;padding:1px 5px;
- border-radius:4px}
-.table-wrap{overflow-x:auto;border:1px solid var(--line);border-radius:8px}
-table{border-collapse:collapse;width:100%;font-size:14px}
-th,td{padding:8px 12px;text-align:left;vertical-align:top;border-bottom:1px solid var(--line)}
-thead th{background:var(--soft);font-size:12.5px;color:var(--muted);font-weight:600;white-space:nowrap}
-tbody tr:last-child th,tbody tr:last-child td{border-bottom:0}
-tbody th{font-weight:600}
-table.scorecard{table-layout:fixed}
-table.scorecard th:first-child{width:24%;overflow-wrap:anywhere}
-table.scorecard thead th{white-space:normal;vertical-align:bottom}
-table.scorecard th.num:nth-child(7){width:15%}
-table.scorecard th.num:nth-child(8){width:12%}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.minibar{width:60px;height:8px;margin-right:8px;vertical-align:middle}
-.minibar-bg{fill:#eaeef2}.minibar-fg{fill:#009E73}
-table.claims td:nth-child(2){min-width:140px}
-table.claims td.date{white-space:nowrap;font-variant-numeric:tabular-nums;color:var(--muted)}
-table.claims td:nth-child(4){min-width:340px}
-blockquote{margin:0 0 4px;padding:0 0 0 10px;border-left:3px solid #c9d1d9;color:#24292f}
-.small{font-size:12.5px;color:#3d444d;margin-top:2px}
-.muted{color:var(--muted)}
-.src{font-weight:600}
-.kind{font-size:11px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted)}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;color:#fff;
- background:var(--c);white-space:nowrap}
-.hedge{color:#7d4e00}.hedge.firm{color:var(--muted)}
-.flag{display:inline-block;margin:4px 4px 0 0;padding:0 6px;font-size:11px;border-radius:4px;background:#fbefff;
- color:#6e2b62;border:1px solid #ecd2f0}
-a{color:#0a58ca;text-decoration:none}a:hover{text-decoration:underline}
-footer{margin:40px 0 30px;color:var(--muted);font-size:13px;border-top:1px solid var(--line);padding-top:14px}
-@media print{header.top{background:none;color:#000}header.top p{color:#333}}
-"""
+SECTIONS = (
+    ("lag", "Claimed vs measured lag", "lag_chart.html.j2",
+     "What sources said the gap was (dots at the publication date, bars for a stated range) against the lag "
+     "measured from capability scores: the time since the leading group first reached the lagging group's best "
+     "score."),
+    ("forecasts", "Forecasts and outcomes", "forecast_chart.html.j2",
+     "Each forecast runs from the day it was published to its deadline, coloured by how it turned out."),
+    ("scorecard", "Source scorecard", "scorecard.html.j2",
+     "How often each claimant, outlet and source was right, and by how much it missed."),
+    ("claims", "Latest claims", "claims_table.html.j2",
+     "The newest claims with the sentence they were read from, who said it, how hedged it was, and a link to "
+     "the source."),
+    ("coverage", "Verdict coverage", "coverage.html.j2",
+     "How many claims got each verdict, and why: what is still unresolved and what it waits for."),
+)
+
+_ENV = Environment(loader=PackageLoader("claimwatch", "templates"), autoescape=True, undefined=StrictUndefined,
+                   trim_blocks=True, lstrip_blocks=True)
+_ENV.filters["n"] = _coord
 
 
-def _stats(data: ReportData) -> str:
+def _stats(data: ReportData) -> list[tuple[str, str]]:
     gaps = sum(1 for c in data.claims if c.get("kind") == "gap")
     forecasts = sum(1 for c in data.claims if c.get("kind") == "forecast")
     verdicts = Counter(data.verdict(str(c["claim_id"])) for c in data.claims)
@@ -725,59 +638,26 @@ def _stats(data: ReportData) -> str:
         last = rows[-1]
         items.append((f"{fmt_num(float(last['lag_months']))} mo",
                       f"measured {group_label(key[0])} behind {group_label(key[1])}, {last['day']}"))
-    return '<ul class="stats">' + "".join(f"<li><b>{esc(v)}</b><span>{esc(k)}</span></li>" for v, k in items) + "</ul>"
+    return items
+
+
+def report_context(data: ReportData) -> dict[str, Any]:
+    """Everything the page template needs: header facts, stats, and one context per section."""
+    data_note = [f"{n} {what}" for n, what in ((data.releases, "releases"), (data.scores, "scores")) if n is not None]
+    return {
+        "as_of": data.as_of.isoformat(), "db_name": data.db_name,
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "data_note": data_note, "has_scores": bool(data.scores), "stats": _stats(data),
+        "sections": [{"id": sid, "title": title, "template": template, "lede": lede}
+                     for sid, title, template, lede in SECTIONS],
+        "lag": lag_chart(data), "forecasts": forecast_chart(data), "scorecard": scorecard_table(data),
+        "claims": claims_table(data), "coverage": coverage_table(data),
+    }
 
 
 def render_html(data: ReportData) -> str:
-    """Render the full report page (no script, inline CSS and SVG only)."""
-    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    data_note = []
-    if data.releases is not None:
-        data_note.append(f"{data.releases} releases")
-    if data.scores is not None:
-        data_note.append(f"{data.scores} scores")
-    sections = [
-        ("lag", "Claimed vs measured lag",
-         "What sources said the gap was (dots at the publication date, bars for a stated range) against the lag "
-         "measured from capability scores: the time since the leading group first reached the lagging group's best "
-         "score.", lag_chart(data)),
-        ("forecasts", "Forecasts and outcomes",
-         "Each forecast runs from the day it was published to its deadline, coloured by how it turned out.",
-         forecast_chart(data)),
-        ("scorecard", "Source scorecard",
-         "How often each claimant, outlet and source was right, and by how much it missed.",
-         scorecard_table(data)),
-        ("claims", "Latest claims",
-         "The newest claims with the sentence they were read from, who said it, how hedged it was, and a link to "
-         "the source.", claims_table(data)),
-    ]
-    body = "".join(
-        f'<section id="{sid}" aria-labelledby="{sid}-h"><h2 id="{sid}-h">{esc(title)}</h2>'
-        f'<p class="lede">{esc(lede)}</p>{content}</section>'
-        for sid, title, lede, content in sections
-    )
-    nav = " · ".join(f'<a href="#{sid}">{esc(title)}</a>' for sid, title, _, _ in sections)
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        "img-src data:; base-uri 'none'; form-action 'none'\">"
-        '<meta name="referrer" content="no-referrer">'
-        f"<title>claimwatch report — {esc(data.as_of.isoformat())}</title>"
-        f"<style>{CSS}</style></head><body>"
-        f'<header class="top"><div class="wrap"><h1>claimwatch report</h1>'
-        f"<p>Claims about AI progress, checked against what shipped · as of {esc(data.as_of.isoformat())} · "
-        f"warehouse <code>{esc(data.db_name)}</code></p></div></header>"
-        f'<main><nav class="note" aria-label="sections">{nav}</nav>{_stats(data)}{body}'
-        f"<footer>Generated {esc(generated)} by claimwatch from the read snapshot of "
-        f"<code>{esc(data.db_name)}</code>"
-        + (f" ({esc(', '.join(data_note))})" if data_note else "")
-        + ". Outcomes are the latest resolution on or before the report date."
-        + (" Capability scores: Epoch AI Capabilities Index (CC BY 4.0)." if data.scores else "")
-        + " Hover a point or bar for its details.</footer>"
-        "</main></body></html>\n"
-    )
+    """Render the full report page (no script, inline CSS and SVG only) from templates/report.html.j2."""
+    return _ENV.get_template("report.html.j2").render(report_context(data)) + "\n"
 
 
 def render_report(db_path: str | Path, out_path: str | Path, as_of: date | None = None) -> Path:

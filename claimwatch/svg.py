@@ -1,7 +1,8 @@
-"""Tiny inline-SVG toolkit for the HTML report: escaping, linear and date scales, nice ticks, element text.
+"""Tiny pure helpers for the report's inline-SVG charts: linear and date scales, nice ticks, path data, text.
 
-No dependencies and no JavaScript: every chart is a string of SVG markup with <title> tooltips. Every piece of
-text that reaches the markup goes through `esc`, because claim text and source names are untrusted web content.
+No markup here: the SVG elements are written in the Jinja2 templates (claimwatch/templates/, autoescaped);
+these helpers only compute numbers and short strings for them. `esc` remains for callers that build text
+outside a template.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+
+from extractors.dates import add_months
 
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -24,30 +27,6 @@ def fmt_num(value: float, digits: int = 1) -> str:
     """Format a coordinate or number compactly: rounded, no trailing zeros, no negative zero."""
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
-
-
-def attrs(**kwargs: object) -> str:
-    """Render keyword arguments as escaped XML attributes (trailing underscore dropped, '_' → '-')."""
-    parts = []
-    for key, value in kwargs.items():
-        if value is None:
-            continue
-        name = key.rstrip("_").replace("_", "-")
-        text = fmt_num(value) if isinstance(value, float) else str(value)
-        parts.append(f'{name}="{esc(text)}"')
-    return " ".join(parts)
-
-
-def element(tag: str, children: str = "", /, **kwargs: object) -> str:
-    """Return one SVG element with escaped attributes; `children` must already be markup (escape text first)."""
-    a = attrs(**kwargs)
-    opening = f"<{tag} {a}" if a else f"<{tag}"
-    return f"{opening}>{children}</{tag}>" if children else f"{opening}/>"
-
-
-def tooltip(text: str) -> str:
-    """A <title> child: browsers show it on hover and screen readers read it."""
-    return f"<title>{esc(text)}</title>"
 
 
 @dataclass(frozen=True)
@@ -95,11 +74,6 @@ def nice_ticks(lo: float, hi: float, target: int = 5) -> list[float]:
     return ticks
 
 
-def _add_months(d: date, months: int) -> date:
-    total = d.year * 12 + (d.month - 1) + months
-    return date(total // 12, total % 12 + 1, 1)
-
-
 def date_ticks(lo: date, hi: date, target: int = 8) -> list[tuple[date, str]]:
     """Month-aligned ticks between two dates (step 1, 2, 3, 6, 12 or 24 months) with short labels."""
     if hi <= lo:
@@ -119,7 +93,7 @@ def date_ticks(lo: date, hi: date, target: int = 8) -> list[tuple[date, str]]:
             if step < 12 and ticks and d.year == ticks[-1][0].year and d.month != 1:
                 label = MONTH_ABBR[d.month - 1]
             ticks.append((d, label))
-        d = _add_months(d, step)
+        d = add_months(d, step)
     return ticks
 
 

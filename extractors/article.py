@@ -3,7 +3,9 @@
 Main text comes from trafilatura (paragraphs separated by blank lines), with a small lxml fallback when it
 finds nothing. Metadata is read in order of reliability: JSON-LD (schema.org Article types), then meta tags
 (Open Graph, article:*, Dublin Core, parsely, citation_*), then the URL (/2026/02/14/), then a visible date
-(<time datetime>, htmldate as the last resort). The canonical URL comes from rel=canonical (or og:url) with
+(<time datetime>), the feed entry, a dateline under the headline (extractors.dateline), and htmldate's guess
+as the last resort. Each date keeps its source (meta | url | dateline | feed | guess) and precision (day |
+month | year); a guess is never more precise than a month. The canonical URL comes from rel=canonical (or og:url) with
 tracking parameters removed; `dedupe` links a syndicated copy (same text, other canonical URL) to the
 earliest original.
 
@@ -24,8 +26,9 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 import lxml.html
 from lxml import etree
 
+from extractors.dateline import DateSource, Precision, find_dateline, parse_date_text
 from schemas import Document, RawItem
-from sources.charset import decode_body
+from schemas.charset import decode_body
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +36,7 @@ __all__ = [
     "ParseError",
     "canonicalize_url",
     "dedupe",
+    "item_date",
     "parse_html",
     "parse_item",
     "parse_item_or_reason",
@@ -253,26 +257,98 @@ def _split_authors(names: Iterable[str]) -> list[str]:
     return out
 
 
-def _visible_date(tree: Any) -> datetime | None:
-    for el in tree.xpath("//time[@datetime]")[:5]:
-        dt = _parse_date(el.get("datetime"))
-        if dt:
-            return dt
+DatedAs = tuple[datetime, DateSource, Precision]
+# Block elements whose text starts a new line when the page's visible text is read for a dateline. Inline ones
+# (span, time, a, b) stay in their line: "released on <time>Aug 7, 2025</time>." is a sentence, not a dateline.
+_BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "header", "section", "article", "br", "address",
+    "figcaption", "blockquote", "tr", "td", "dd", "dt",
+})
+
+
+def _dated(value: Any, source: DateSource) -> DatedAs | None:
+    """A metadata value as (date, source, precision); a month or year is kept as its first day, never a day."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        dt = _parse_date(value)
+        return (dt, source, "day") if dt else None
+    if not isinstance(value, str):
+        return None
+    found = parse_date_text(value)
+    return (found[0], source, found[1]) if found else None
+
+
+def _visible_date(tree: Any) -> DatedAs | None:
+    # A <time> in a sidebar, menu or footer dates another article (related links, archives), not this one.
+    for el in tree.xpath("//time[@datetime][not(ancestor::aside or ancestor::nav or ancestor::footer)]")[:5]:
+        found = _dated(el.get("datetime"), "dateline")
+        if found:
+            return found
     for el in tree.xpath('//*[@itemprop="datePublished"]')[:2]:
-        dt = _parse_date(el.get("content") or el.get("datetime") or el.text_content())
-        if dt:
-            return dt
+        found = _dated(el.get("content") or el.get("datetime") or el.text_content(), "meta")
+        if found:
+            return found
     return None
 
 
-def _htmldate(html: str, url: str) -> datetime | None:
+def _head_text(tree: Any) -> str:
+    """The page's visible text from its headline on, one block per line (where a dateline sits)."""
+    tree = lxml.html.fromstring(lxml.html.tostring(tree))  # work on a copy: we drop nodes and add newlines
+    for bad in tree.xpath("//script|//style|//nav|//footer|//aside|//form|//noscript|//iframe|//svg|//button"):
+        bad.drop_tree()
+    roots = tree.xpath("//article") or tree.xpath("//main") or tree.xpath("//body") or [tree]
+    root = max(roots, key=lambda e: len(e.text_content()))
+    h1 = root.find(".//h1")
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag in _BLOCK_TAGS:
+            el.text = "\n" + (el.text or "")
+            el.tail = "\n" + (el.tail or "")
+    text = root.text_content()
+    if h1 is not None:
+        title = " ".join(h1.text_content().split())
+        at = text.find(title) if title else -1
+        text = text[at:] if at >= 0 else text
+    return "\n".join(" ".join(line.split()) for line in text.splitlines())
+
+
+def _text_dateline(tree: Any) -> DatedAs | None:
+    found = find_dateline(_head_text(tree))
+    return (found.when, "dateline", found.precision) if found else None
+
+
+def _htmldate(html: str, url: str) -> DatedAs | None:
+    """htmldate's guess, from the page's content: never better than a month (January 1 reads as a bare year)."""
     try:
         from htmldate import find_date
 
         found = find_date(html, url=url, original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
     except Exception:  # htmldate is a heuristic last resort; its failures must not fail the page
         return None
-    return _parse_date(found) if found else None
+    dt = _parse_date(found) if found else None
+    if dt is None:
+        return None
+    if (dt.month, dt.day) == (1, 1):
+        return dt, "guess", "year"
+    return dt.replace(day=1), "guess", "month"
+
+
+def _published(ld: dict[str, Any], meta: dict[str, list[str]], base: str, tree: Any, html: str,
+               hints: Mapping[str, Any]) -> DatedAs | None:
+    """The publication date, most reliable first: JSON-LD, meta tags, URL, <time>, feed entry, dateline, guess."""
+    structured = (
+        _dated(ld.get("datePublished"), "meta") or _dated(ld.get("dateCreated"), "meta")
+        or _dated(_first(meta, "article:published_time", "og:published_time", "datepublished", "parsely-pub-date",
+                         "dc.date.issued", "dc.date", "date", "citation_publication_date", "sailthru.date",
+                         "pubdate", "publish-date"), "meta")
+    )
+    if structured:
+        return structured
+    url_day = _url_date(base)
+    if url_day:
+        return url_day, "url", "day"
+    return (
+        _visible_date(tree) or _dated(hints.get("entry_published"), "feed") or _text_dateline(tree)
+        or _htmldate(html, base)
+    )
 
 
 def _guess_lang(text: str) -> str | None:
@@ -426,14 +502,8 @@ def parse_html(
     if not authors and hints.get("entry_author"):
         authors = _split_authors([str(hints["entry_author"])])
 
-    published = (
-        _parse_date(ld.get("datePublished")) or _parse_date(ld.get("dateCreated"))
-        or _parse_date(_first(meta, "article:published_time", "og:published_time", "datepublished",
-                              "parsely-pub-date", "dc.date.issued", "dc.date", "date", "citation_publication_date",
-                              "sailthru.date", "pubdate", "publish-date"))
-        or _url_date(base) or _visible_date(tree) or _parse_date(hints.get("entry_published"))
-        or _htmldate(html, base)
-    )
+    dated = _published(ld, meta, base, tree, html, hints)
+    published, published_source, published_precision = dated if dated else (None, None, None)
     updated = (
         _parse_date(ld.get("dateModified"))
         or _parse_date(_first(meta, "article:modified_time", "og:updated_time", "datemodified", "dc.date.modified",
@@ -472,9 +542,28 @@ def parse_html(
         doc_meta["final_url"] = final_url
     return Document(
         url=url, canonical_url=canonical, source=source, kind="page" if kind == "page" else "article",
-        title=title, authors=authors, published_at=published, updated_at=updated, text=text, lang=lang,
+        title=title, authors=authors, published_at=published, published_source=published_source,
+        published_precision=published_precision, updated_at=updated, text=text, lang=lang,
         discovered_via=discovered_via, raw_item_id=raw_item_id, outlet=outlet, meta=doc_meta,
     )
+
+
+def item_date(item: RawItem) -> tuple[datetime, DateSource, Precision] | None:
+    """An article or page item's publication date with its source and precision, without extracting its text.
+
+    Used to record the provenance of documents parsed before dates had one; parse_html gives the same answer.
+    """
+    if not item.body or not _looks_html(item):
+        return None
+    html, _enc = decode_body(item.body, item.content_type, item.encoding)
+    try:
+        tree = lxml.html.fromstring(_CONTROL_CHARS.sub(" ", html))
+    except (etree.ParserError, ValueError):
+        return None
+    if tree is None:
+        return None
+    return _published(_article_ld(_jsonld_objects(tree)), _meta(tree), item.final_url or item.url, tree, html,
+                      item.meta or {})
 
 
 def _looks_html(item: RawItem) -> bool:

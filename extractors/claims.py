@@ -76,7 +76,9 @@ _BACKREF = re.compile(
     r"claimed|expects?|expected|thinks?|believes?|shows?|stated|indicated|indicates|stressed|confirmed|announced|"
     r"maintains|insisted|insists|told|tells|wrote|writes|put|puts|reveals?|revealed|suggests?|suggested|"
     r"mentioned|disclosed|explained|emphasi[sz]ed|acknowledged|admitted|hinted|reckons|cautioned)\b"
-    r"|\b(?:his|her)\s+(?:own\s+)?(?:\w+\s+)?(?:estimate|prediction|forecast|timeline|guess|bet)s?\b", re.IGNORECASE)
+    r"|\b(?:his|her)\s+(?:own\s+)?(?:\w+\s+)?(?:estimate|prediction|forecast|timeline|guess|bet)s?\b"
+    r"|\baccording\s+to\s+(?:him|her|them|it|(?:the|this)\s+(?:report|study|analysis|paper|survey|company|firm|lab|"
+    r"startup|agency|researchers|authors|institute|group))\b", re.IGNORECASE)
 
 # The components keep their results in doc.user_data (a plain dict: ``doc._.x`` builds an Underscore object on
 # every access, which costs more than the lookups themselves on short docs); the extensions read it from there.
@@ -400,7 +402,18 @@ def _carried_attribution(text: str, sents: _Sentences, s: int, e: int) -> str | 
     """Who a claim belongs to when its own sentence names nobody: the speaker named after the quote it is in
     ('"… behind," Hassabis told CNBC.', also when the quote runs over several sentences), the source named in
     one of the three sentences before ("The report states that …", "He said …", a quote continuing an earlier
-    one), else the description itself ("The lab said …")."""
+    one), else the description itself ("The lab said …").
+
+    >>> t = "Mira Chen, a chip analyst, spoke on Monday. She indicated that China is a year behind."
+    >>> _carried_attribution(t, _Sentences(t), t.index("She"), len(t))
+    'Mira Chen'
+    >>> t = "“Open models trail by two months. They will catch up,” Ada Park told a podcast."
+    >>> _carried_attribution(t, _Sentences(t), 0, t.index(" They"))
+    'Ada Park'
+    >>> t = "Two labs published results. The startup said its model matches the leader."
+    >>> _carried_attribution(t, _Sentences(t), t.index("The"), len(t))
+    'The startup'
+    """
     from extractors.rules.attribution import anaphor, antecedent
 
     own = text[s:e]
@@ -421,15 +434,17 @@ def _carried_attribution(text: str, sents: _Sentences, s: int, e: int) -> str | 
                                                    own.lstrip(" -•*–").startswith('"'))
     end = e
     if opened:  # the quote closes in a later sentence: its speaker follows the closing mark
-        close = re.compile(r"[”\"]").search(text, e, min(len(text), e + 600))
-        end = close.end() if close else e
+        ends = [i for i in (text.find("”", e, e + 600), text.find('"', e, e + 600)) if i >= 0]
+        end = min(ends) + 1 if ends else e
     if opened or _QUOTE_END.search(own) or own.lstrip().startswith(("\"", "“")):
         m = _SPEAKER_AFTER.match(text, end, min(len(text), end + 120))
         if m:
             return m.group("name") or m.group("name2") or look_back(s, True)
     bm = _BACKREF.search(own)
     if bm:
-        return look_back(s, bool(re.match(r"(?:he|she|his|her)\b", bm.group(0), re.I))) or anaphor(own)
+        # "he", "she", "the company": the named subject of a sentence before will do when it attributes nothing
+        named = re.search(r"\b(?:he|she|his|her|him|company|firm|lab|startup)\b", bm.group(0), re.I)
+        return look_back(s, named is not None) or anaphor(own)
     if re.match(r"[-•*–\s]*(?:[^“\"\n]{0,40}:\s*)?[“\"]", own):  # a quote going on from the sentences before
         return look_back(s, False, 2)
     return None

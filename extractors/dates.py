@@ -79,7 +79,7 @@ _CORE = rf"""
         \s*-?\s*(?:in\s+)?(?P<py>{_YREF}))
   | (?P<yearend>(?:the\s+)?(?:year[- ]end|end\s+of\s+the\s+year|end\s+of\s+this\s+year|year's\s+end))
   | (?P<midyear>(?:the\s+)?mid-?year|the\s+middle\s+of\s+the\s+year|midyear)
-  | (?P<decade>(?:the\s+)?end\s+of\s+the\s+decade|(?:the\s+)?(?:(?P<decp>early|mid|late)[- ]?)?(?P<dec>20[0-9]0)s)
+  | (?P<decade>(?:the\s+)?end\s+of\s+the\s+decade|(?:the\s+)?decade['’]s\s+end|(?:the\s+)?(?:(?P<decp>early|mid|late)[- ]?)?(?P<dec>20[0-9]0)s)
   | (?P<season>(?:(?P<srel>this|next|last|the\s+coming)\s+)?(?P<sname>spring|summer|fall|autumn|winter)
         (?:\s+(?:of\s+)?(?P<sy>{_YEAR}))?)
   | (?P<my>{_MON}(?:\s+of)?\s+(?P<myy>{_YEAR}|{_REL_YEAR}))
@@ -89,7 +89,7 @@ _CORE = rf"""
   | (?P<coming>the\s+(?:coming|next|next\s+few|next\s+several|following)\s+(?P<cu>weeks|months|years|quarters))
   | (?P<nextn>the\s+(?:next|coming|following)\s+(?:{NUM}\s*(?:-|–|to|or)\s*)?(?P<nn>{NUM})\s+(?P<nu>{_DUR_UNIT}))
   | (?P<ago>(?P<an>{NUM})\s+(?P<au>{_DUR_UNIT})\s+ago)
-  | (?P<fromnow>(?P<fn>{NUM})\s+(?P<fu>{_DUR_UNIT})\s+from\s+now)
+  | (?P<fromnow>(?P<fn>{NUM})\s+(?P<fu>{_DUR_UNIT}|decades?)\s+(?:from\s+now|away))
   | (?P<year>{_YEAR})(?!\s*(?:-|–)\s*\d)
   | (?P<mon>{_MON}(?=\W|$))
 """
@@ -141,6 +141,8 @@ def _month_end(year: int, month: int) -> date:
 
 def _unit_months(unit: str) -> float:
     u = unit.lower()
+    if u.startswith("dec"):
+        return 120.0
     return 12.0 if u.startswith("y") else 3.0 if u.startswith("q") else 12.0 / 52 if u.startswith("w") else (
         1.0 / 30.44 if u.startswith("d") else 1.0)
 

@@ -354,6 +354,9 @@ def parse_post(item: RawItem) -> Document | None:
     return Document(
         url=url, canonical_url=canonicalize_url(url), source=item.source, kind="post", title=fields["title"],
         authors=[fields["author"]] if fields["author"] else [], published_at=fields["created"], text=text,
-        lang=fields["lang"], discovered_via=item.parent_url, raw_item_id=item.item_id or None,
+        # A post's creation time comes from the platform's API object: a feed entry's timestamp, to the second.
+        published_source="feed" if fields["created"] else None,
+        published_precision="day" if fields["created"] else None, lang=fields["lang"],
+        discovered_via=item.parent_url, raw_item_id=item.item_id or None,
         outlet=item.source_type, meta=meta,
     )

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from prefect.deployments.runner import EntrypointType
+from prefect.schedules import Cron
 
 from claimwatch.settings import Settings
 
@@ -31,11 +32,13 @@ def build_deployments(settings: Settings) -> list[Any]:
             description="Fetch, parse and extract new items from every source.", **common,
         ),
         sync_releases_flow.to_deployment(
-            name=DEPLOYMENT_NAME, cron=settings.sync_releases_cron, parameters={"db": db, "url": settings.eci_url},
+            name=DEPLOYMENT_NAME, schedules=[Cron(settings.sync_releases_cron, timezone=settings.timezone)],
+            parameters={"db": db, "url": settings.eci_url},
             description="Refresh release facts and capability scores.", **common,
         ),
         resolve_flow.to_deployment(
-            name=DEPLOYMENT_NAME, cron=settings.resolve_cron, parameters={"db": db},
+            name=DEPLOYMENT_NAME, schedules=[Cron(settings.resolve_cron, timezone=settings.timezone)],
+            parameters={"db": db},
             description="Resolve every claim against what happened, as of today.", **common,
         ),
         extract_flow.to_deployment(

@@ -1,7 +1,7 @@
-"""Prefect flows: wiring only. Business logic lives in claimwatch.stages, extractors/ and warehouse/.
+"""Prefect flows: wiring only, and the only place the stages are sequenced. Business logic lives in stages/.
 
 Flows: `ingest`, `extract`, `sync-releases`, `resolve`, and `pipeline` (all of them in order).
-- Retries only on network tasks, with explicit backoff delays.
+- Retries only on network tasks, with explicit backoff delays, and only for transient errors (flows.retry).
 - Warehouse writes are serialized by the warehouse's writer lock (warehouse.db.write_lock): a second run
   waits for the first to finish its short load instead of failing.
 - Each run publishes a markdown artifact (counts per stage, fetch errors, new claims with evidence).
@@ -21,9 +21,11 @@ from prefect.cache_policies import NONE as NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.futures import wait
 
-from claimwatch import stages
+import stages
 from claimwatch.settings import Settings, load_settings
+from flows.retry import retry_transient
 from sources.ingest import IngestResult
+from warehouse.load import ExtractionTables, concat_extractions
 
 DEFAULT_SOURCES = "sources.toml"
 DEFAULT_DB = "data/claims.duckdb"
@@ -44,7 +46,8 @@ def _settings(db: str | None, sources: str | None = None) -> Settings:
 # --------------------------------------------------------------------------------------------- tasks
 
 
-@task(name="fetch-sources", retries=2, retry_delay_seconds=[10, 60], cache_policy=NO_CACHE)
+@task(name="fetch-sources", retries=2, retry_delay_seconds=[10, 60], retry_condition_fn=retry_transient,
+      cache_policy=NO_CACHE)
 def fetch_sources(sources_file: str, db: str, run_id: str, limit: int | None = None) -> IngestResult:
     """Fetch all enabled sources (network); a failing source is recorded, never raised."""
     from sources.config import load_sources
@@ -70,14 +73,6 @@ def parse(db: str, limit: int | None = None) -> dict[str, int]:
     return stages.parse_stage(db, limit)
 
 
-@task(name="pending-documents", cache_policy=NO_CACHE)
-def pending(db: str, limit: int | None, force: bool, since: date | None) -> list[str]:
-    """List the ids of documents whose extraction is missing or stale."""
-    from extractors.claims import EXTRACTOR_VERSION
-
-    return stages.pending_document_ids(db, EXTRACTOR_VERSION, limit, force, since)
-
-
 @task(name="parse-and-extract", cache_policy=NO_CACHE)
 def parse_and_extract(db: str, batch_size: int, pool: Any) -> dict[str, Any]:
     """Parse new raw items and extract new documents slice by slice, extraction overlapped in `pool`."""
@@ -100,34 +95,20 @@ def _batch_cache_key(_context: Any, parameters: dict[str, Any]) -> str:
 # read back instead of recomputed. Tasks that write the warehouse are never cached: a cache hit would skip
 # the write.
 @task(name="extract-batch", cache_key_fn=_batch_cache_key, cache_expiration=timedelta(days=1), persist_result=True)
-def extract_batch(batch: list[stages.DocText]) -> tuple[list[Any], list[Any]]:
-    """Extract mentions and claims from one batch of documents (pure CPU work, no I/O)."""
+def extract_batch(batch: list[stages.DocText]) -> ExtractionTables:
+    """Extract mentions and claims from one batch of documents as Arrow tables (pure CPU work, no I/O)."""
     return stages.extract_batch(batch)
-
-
-@task(name="load-extractions", cache_policy=NO_CACHE)
-def load_extractions(db: str, doc_ids: list[str], mentions: list[Any], claims: list[Any]) -> dict[str, int]:
-    """Swap in the new mentions and claims of the extracted documents."""
-    from extractors.claims import EXTRACTOR_VERSION
-
-    return stages.load_extractions(db, doc_ids, EXTRACTOR_VERSION, mentions, claims)
 
 
 # --------------------------------------------------------------------------------------------- flows
 
 
 @flow(name="extract-batches")
-def extract_batches(batches: list[list[stages.DocText]]) -> tuple[list[Any], list[Any]]:
+def extract_batches(batches: list[list[stages.DocText]]) -> ExtractionTables:
     """Fan the batches out over the flow's task runner (threads by default, Dask when configured)."""
     futures = [extract_batch.submit(b) for b in batches]
     wait(futures)
-    mentions: list[Any] = []
-    claims: list[Any] = []
-    for fut in futures:
-        m, c = fut.result()
-        mentions.extend(m)
-        claims.extend(c)
-    return mentions, claims
+    return concat_extractions(fut.result() for fut in futures)
 
 
 def _task_runner(settings: Settings) -> Any:
@@ -148,16 +129,16 @@ def ingest_flow(
     sources: str = DEFAULT_SOURCES, db: str = DEFAULT_DB, limit: int | None = None, extract: bool = True
 ) -> dict[str, Any]:
     """Fetch every enabled source, parse new items into documents, and (by default) extract their claims."""
-    run_id = stages.new_run_id()
-    started = stages.utcnow()
-    result = fetch_sources(sources, db, run_id, limit)
-    counts: dict[str, Any] = {"fetch": load_raw(db, result)}
-    counts["failed_sources"] = list(result.failed_sources)
-    counts["parse"] = parse(db)
-    if extract:
-        counts["extract"] = extract_flow(db=db)
-    stages.record_run(db, run_id, "ingest", started, "completed", counts)
-    _publish(db, run_id, started, counts)
+    # Recorded in `runs` whether it completes or fails (with the error that stopped it).
+    with stages.recorded_run(db, "ingest") as run:
+        counts = run.counts
+        result = fetch_sources(sources, db, run.run_id, limit)
+        counts["fetch"] = load_raw(db, result)
+        counts["failed_sources"] = list(result.failed_sources)
+        counts["parse"] = parse(db)
+        if extract:
+            counts["extract"] = extract_flow(db=db)
+    _publish(db, run.run_id, run.started, counts)
     return counts
 
 
@@ -167,22 +148,19 @@ def extract_flow(
 ) -> dict[str, Any]:
     """Extract claims from stored documents that are new or were extracted by an older extractor version.
 
-    Works a slice of documents at a time (read, fan out in batches over the task runner, load), so memory
-    stays flat however large the backlog; no network access.
+    The slice loop is the extract stage's (read a slice, extract, load), so memory stays flat however large the
+    backlog; each slice is fanned out in batches over the flow's task runner. No network access.
     """
     settings = _settings(db)
-    ids = pending(db, limit, force, since)
-    totals = {"documents_extracted": 0, "mentions": 0, "claims": 0, "claims_delta": 0}
-    if not ids:
-        _logger().info("nothing to extract: every document is current")
-        return totals
     runner = _task_runner(settings)
     sub = extract_batches.with_options(task_runner=runner) if runner is not None else extract_batches
-    for start in range(0, len(ids), stages.CHUNK_SIZE):
-        docs = stages.document_texts(db, ids[start : start + stages.CHUNK_SIZE])
-        mentions, claims = sub(stages.batched(docs, settings.extract_batch_size))
-        for key, value in load_extractions(db, [d.doc_id for d in docs], mentions, claims).items():
-            totals[key] += value
+
+    def fan_out(docs: list[stages.DocText], batch_size: int) -> ExtractionTables:
+        return sub(stages.batched(docs, batch_size))
+
+    totals = stages.extract_stage(db, settings.extract_batch_size, limit, force, since=since, extract=fan_out)
+    if not totals["documents_extracted"]:
+        _logger().info("nothing to extract: every document is current")
     return totals
 
 
@@ -194,10 +172,11 @@ def sync_releases_flow(db: str = DEFAULT_DB, url: str | None = None, hf_url: str
     return counts
 
 
-@task(name="sync-releases", retries=2, retry_delay_seconds=[10, 60], cache_policy=NO_CACHE)
+@task(name="sync-releases", retries=2, retry_delay_seconds=[10, 60], retry_condition_fn=retry_transient,
+      cache_policy=NO_CACHE)
 def sync_task(db: str, url: str | None, hf_url: str | None) -> dict[str, Any]:
     """Fetch and store releases and scores (network when URLs are given)."""
-    return stages.sync_releases_stage(db, eci_url=url, hf_url=hf_url)
+    return stages.sync_releases_stage(db, _settings(db), eci_url=url, hf_url=hf_url)
 
 
 @flow(name="resolve")
@@ -224,35 +203,36 @@ def pipeline(
     resolve: bool = True,
 ) -> dict[str, Any]:
     """Run ingest → parse → extract → load, then sync releases and resolve claims."""
-    run_id = stages.new_run_id()
-    started = stages.utcnow()
     log = _logger()
     settings = _settings(db, sources)
     # The default path overlaps parsing and extraction (a second process extracts one slice while the next
     # is parsed); with a Dask task runner or a `since` filter, the stages run in turn and extraction fans out.
     overlap = settings.extract_worker and settings.task_runner == "thread" and since is None
-    with stages.extraction_worker(overlap) as pool:
-        result = fetch_sources(sources, db, run_id, limit)
-        counts: dict[str, Any] = {"fetch": load_raw(db, result)}
-        counts["failed_sources"] = list(result.failed_sources)
-        del result
-        if overlap:
-            counts.update(parse_and_extract(db, settings.extract_batch_size, pool))
-        else:
-            counts["parse"] = parse(db)
-            counts["extract"] = extract_flow(db=db, since=since)
-    if sync:
-        counts["sync_releases"] = sync_releases_flow(db=db)
-    if resolve:
-        counts["resolve"] = resolve_flow(db=db)
-    stages.record_run(db, run_id, "pipeline", started, "completed", counts)
-    _publish(db, run_id, started, counts)
-    log.info("pipeline run %s finished: %s", run_id, counts)
+    # Recorded in `runs` whether it completes or fails (with the error that stopped it).
+    with stages.recorded_run(db, "pipeline") as run:
+        counts = run.counts
+        counts["run_id"] = run.run_id
+        with stages.extraction_worker(overlap) as pool:
+            result = fetch_sources(sources, db, run.run_id, limit)
+            counts["fetch"] = load_raw(db, result)
+            counts["failed_sources"] = list(result.failed_sources)
+            del result
+            if overlap:
+                counts.update(parse_and_extract(db, settings.extract_batch_size, pool))
+            else:
+                counts["parse"] = parse(db)
+                counts["extract"] = extract_flow(db=db, since=since)
+        if sync:
+            counts["sync_releases"] = sync_releases_flow(db=db)
+        if resolve:
+            counts["resolve"] = resolve_flow(db=db)
+    _publish(db, run.run_id, run.started, counts)
+    log.info("pipeline run %s finished: %s", run.run_id, counts)
     return counts
 
 
 def _publish(db: str, run_id: str, started: datetime, counts: dict[str, Any]) -> None:
-    from claimwatch.artifacts import run_summary_markdown
+    from flows.artifacts import run_summary_markdown
 
     create_markdown_artifact(
         key="claimwatch-run",

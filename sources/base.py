@@ -8,23 +8,39 @@ fetch-log row, and `run.error(...)` adds it to the run summary.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from claimwatch.settings import Settings
 from schemas import RawItem
-from sources.config import SourceConfig
+from sources.config import FetchSettings, SourceConfig
 from sources.http import ARTICLE_TYPES, PoliteClient, Response
 
 log = logging.getLogger(__name__)
 
-__all__ = ["SourceRun", "external_links", "fetch_api_json", "json_or_fail", "secret_from_env_or_prefect", "shape_error"]
+__all__ = [
+    "Link", "PostReader", "SourceRun", "external_links", "fetch_api_json", "json_or_fail",
+    "secret_from_env_or_prefect", "shape_error",
+]
+
+# A linked article to fetch: (url, the post that links to it, meta for its RawItem).
+Link = tuple[str, str, dict[str, Any]]
+
+
+class PostReader(Protocol):
+    """Reads a platform's post object: its canonical URL and outbound links. The stage passes extractors.posts."""
+
+    def post_url(self, source_type: str, obj: dict[str, Any]) -> str | None:
+        """Return the post's canonical web URL, or None."""
+
+    def post_links(self, source_type: str, obj: dict[str, Any]) -> list[str]:
+        """Return the URLs the post links to."""
 
 # Hosts whose links are the platform itself (profiles, other posts), not articles worth fetching.
 PLATFORM_HOSTS = (
@@ -100,7 +116,9 @@ class SourceRun:
 
     source: SourceConfig
     client: PoliteClient
-    settings: Settings
+    settings: FetchSettings
+    # How to read a post's URL and links (supplied by the caller; None: posts keep the API URL, links unread).
+    posts: PostReader | None = None
     known_item_ids: set[str] = field(default_factory=set)
     items: list[RawItem] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -159,6 +177,18 @@ class SourceRun:
         self._emitted.add(item.item_id)
         self.items.append(item)
         return item
+
+    def add_post(
+        self, resp: Response, obj: dict[str, Any], *, fallback_url: str, url: str | None = None,
+        meta: dict[str, Any] | None = None, link_meta: dict[str, Any] | None = None,
+    ) -> list[Link]:
+        """Keep one API post object as a kind='post' RawItem; return the external articles it links to."""
+        kind = self.source.type
+        purl = url or (self.posts.post_url(kind, obj) if self.posts else None) or fallback_url
+        body = json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        self.add(resp, "post", url=purl, body=body, meta=meta)
+        found = self.posts.post_links(kind, obj) if self.posts else []
+        return [(link, purl, {"post_url": purl, **(link_meta or {})}) for link in external_links(found)]
 
     async def fetch_article(self, url: str, parent_url: str, meta: dict[str, Any] | None = None) -> Response:
         """Fetch a linked article (once per run) and keep it as a kind='article' RawItem."""

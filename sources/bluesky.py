@@ -15,14 +15,12 @@ Cursor: the newest indexedAt seen (ISO 8601); the API's own cursor pages backwar
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from extractors.posts import post_links, post_url
-from sources.base import SourceRun, external_links, fetch_api_json, json_or_fail, shape_error
+from sources.base import Link, SourceRun, fetch_api_json, json_or_fail, shape_error
 
 __all__ = ["DEFAULT_AUTH_API", "DEFAULT_PUBLIC_API", "fetch"]
 
@@ -96,7 +94,7 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
         return cursor
     since = _when(cursor)
     newest = since
-    links: list[tuple[str, str, dict[str, Any]]] = []
+    links: list[Link] = []
     for entry in entries[: run.limit]:
         if not isinstance(entry, dict):
             continue
@@ -111,12 +109,8 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
             continue
         if indexed and (newest is None or indexed > newest):
             newest = indexed
-        purl = post_url("bluesky", entry) or url
-        body = json.dumps(entry, sort_keys=True, ensure_ascii=False).encode("utf-8")
         handle = (post.get("author") or {}).get("handle")
-        run.add(resp, "post", url=purl, body=body, meta={"author": handle})
-        for link in external_links(post_links("bluesky", entry)):
-            links.append((link, purl, {"post_url": purl, "post_author": handle}))
+        links += run.add_post(resp, entry, fallback_url=url, meta={"author": handle}, link_meta={"post_author": handle})
     await run.fetch_articles(links)
     if src.actor:
         run.client.remember(resp)

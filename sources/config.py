@@ -9,17 +9,73 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-__all__ = ["SourceConfig", "SourceType", "SourcesError", "load_sources", "parse_sources"]
+__all__ = ["FetchSettings", "SourceConfig", "SourceType", "SourcesError", "load_sources", "parse_sources"]
 
 SourceType = Literal["rss", "page", "hackernews", "mastodon", "bluesky", "reddit", "x"]
 
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
 _HEADER_RE = re.compile(r"^\s*\[\[\s*source\s*\]\]\s*(#.*)?$")
+
+
+class FetchSettings(Protocol):
+    """The settings sources/ reads, passed down as a value (claimwatch's Settings object fits)."""
+
+    @property
+    def user_agent(self) -> str:
+        """The User-Agent header sent with every request."""
+
+    @property
+    def connect_timeout(self) -> float:
+        """Seconds to wait for a connection."""
+
+    @property
+    def read_timeout(self) -> float:
+        """Seconds to wait between two reads of a response."""
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The largest body kept, after decompression."""
+
+    @property
+    def max_redirects(self) -> int:
+        """Redirect hops followed per request."""
+
+    @property
+    def retries(self) -> int:
+        """Retries of a transient failure."""
+
+    @property
+    def backoff_seconds(self) -> float:
+        """The first retry delay (doubled on each retry)."""
+
+    @property
+    def max_retry_after(self) -> float:
+        """The longest Retry-After honoured, in seconds."""
+
+    @property
+    def per_host_concurrency(self) -> int:
+        """Requests in flight per host."""
+
+    @property
+    def per_host_interval(self) -> float:
+        """Seconds between two request starts on one host."""
+
+    @property
+    def total_concurrency(self) -> int:
+        """Requests in flight overall."""
+
+    @property
+    def respect_robots(self) -> bool:
+        """Whether robots.txt is obeyed for pages and feeds."""
+
+    @property
+    def max_items_per_source(self) -> int:
+        """Entries or posts taken per source and run."""
 
 
 class SourcesError(ValueError):

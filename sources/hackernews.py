@@ -9,12 +9,10 @@ Cursor: the largest created_at_i seen.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlencode
 
-from extractors.posts import post_links, post_url
-from sources.base import SourceRun, external_links, fetch_api_json, shape_error
+from sources.base import Link, SourceRun, fetch_api_json, shape_error
 
 __all__ = ["DEFAULT_API", "fetch"]
 
@@ -36,7 +34,7 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
         shape_error(run, resp, "no `hits` list")
         return cursor
     newest = int(cursor) if cursor and cursor.isdigit() else 0
-    links: list[tuple[str, str, dict[str, Any]]] = []
+    links: list[Link] = []
     for hit in hits[: run.limit]:
         if not isinstance(hit, dict) or not hit.get("objectID"):
             continue
@@ -45,10 +43,8 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
             if cursor and created <= int(cursor or 0):
                 continue
             newest = max(newest, created)
-        purl = post_url("hackernews", hit) or url
-        body = json.dumps(hit, sort_keys=True, ensure_ascii=False).encode("utf-8")
-        run.add(resp, "post", url=purl, body=body, meta={"author": hit.get("author"), "title": hit.get("title")})
-        for link in external_links(post_links("hackernews", hit)):
-            links.append((link, purl, {"post_url": purl, "post_title": hit.get("title")}))
+        title = hit.get("title")
+        links += run.add_post(resp, hit, fallback_url=url, meta={"author": hit.get("author"), "title": title},
+                              link_meta={"post_title": title})
     await run.fetch_articles(links)
     return str(newest) if newest else cursor

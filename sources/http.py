@@ -33,15 +33,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
 import anyio
 import httpcore
 import httpx
+from protego import Protego
 
-from claimwatch.settings import Settings
 from schemas import FetchLog
-from sources.charset import detect_encoding
+from schemas.charset import detect_encoding
+from sources.config import FetchSettings as Settings
 from sources.config import SourceConfig
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ __all__ = [
     "SSRFBlocked",
     "check_url",
     "is_forbidden_address",
+    "robots_token",
 ]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -62,6 +63,10 @@ RETRY_ERRORS = frozenset({"timeout", "connect", "reset"})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # RFC 9309 §2.4: a crawler should not use a cached robots.txt for more than 24 hours.
 ROBOTS_TTL = timedelta(hours=24)
+# RFC 9309 §2.3.1.4: a robots.txt that answers 5xx or cannot be reached means "disallow everything". That verdict
+# is cached too, but briefly: long enough not to hammer a struggling server from every source of a run and the
+# next scheduled ingest (30 min by default), short enough that a recovered site is crawled again the same hour.
+ROBOTS_UNREACHABLE_TTL = timedelta(minutes=30)
 # RFC 9309 §2.5: parse at least the first 500 KiB of a robots.txt.
 ROBOTS_MAX_BYTES = 512 * 1024
 DEFAULT_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -84,11 +89,21 @@ class CacheEntry:
 
 @dataclass
 class RobotsEntry:
-    """A host's robots.txt as last fetched (body empty for 4xx = allow all)."""
+    """A host's robots.txt as last fetched: body empty for 4xx (allow all); status 0 or 5xx when unreachable."""
 
     body: str
     status: int
     fetched_at: datetime
+
+    @property
+    def unreachable(self) -> bool:
+        """True when the fetch failed (network error, timeout or 5xx): the host is disallowed until expiry."""
+        return not 200 <= self.status < 500
+
+    @property
+    def expires_at(self) -> datetime:
+        """When this entry must be fetched again: 24 h for a robots.txt that answered, 30 min for a failure."""
+        return self.fetched_at + (ROBOTS_UNREACHABLE_TTL if self.unreachable else ROBOTS_TTL)
 
 
 @dataclass
@@ -380,7 +395,7 @@ class _Host:
     robots_lock: asyncio.Lock
     interval: float
     next_start: float = 0.0
-    robots: RobotFileParser | None = None
+    robots: Protego | None = None
     robots_error: str | None = None
     robots_loaded: bool = False
 
@@ -714,37 +729,60 @@ class PoliteClient:
             return host.robots_error
         if host.robots is None:
             return None
-        if not host.robots.can_fetch(self.settings.user_agent, url):
+        if not host.robots.can_fetch(url, self._robots_token):
             return "disallowed by robots.txt"
         return None
+
+    @property
+    def _robots_token(self) -> str:
+        """The product token robots.txt groups are matched against (RFC 9309 §2.2.1), e.g. 'claimwatch'."""
+        return robots_token(self.settings.user_agent)
+
+    async def _fetch_robots(self, origin: str, source: SourceConfig, now: datetime) -> RobotsEntry:
+        """Fetch an origin's robots.txt once and classify the answer (RFC 9309 §2.3.1)."""
+        resp = await self._fetch(
+            "GET", origin + "/robots.txt", source, conditional=False, headers={"accept": "text/plain"},
+            check_robots=False, max_bytes=ROBOTS_MAX_BYTES,
+        )
+        if resp.status is not None and 200 <= resp.status < 300 and resp.error_class is None:
+            return RobotsEntry(body=resp.text(), status=resp.status, fetched_at=now)
+        if resp.status is not None and 400 <= resp.status < 500:
+            return RobotsEntry(body="", status=resp.status, fetched_at=now)  # §2.3.1.3: unavailable, allow all
+        if resp.error_class == "too_large":
+            return RobotsEntry(body="", status=resp.status or 200, fetched_at=now)
+        status = resp.status if resp.status is not None and resp.status >= 500 else 0
+        log.info("robots.txt of %s unreachable (%s: %s): not crawling it for %s", origin, resp.error_class,
+                 resp.message, ROBOTS_UNREACHABLE_TTL)
+        return RobotsEntry(body="", status=status, fetched_at=now)
 
     async def _load_robots(self, url: str, source: SourceConfig, host: _Host) -> None:
         origin = _origin(url)
         now = datetime.now(UTC).replace(tzinfo=None)
         cached = self.robots.get(origin)
-        if cached is None or now - cached.fetched_at > ROBOTS_TTL:
-            resp = await self._fetch(
-                "GET", origin + "/robots.txt", source, conditional=False, headers={"accept": "text/plain"},
-                check_robots=False, max_bytes=ROBOTS_MAX_BYTES,
-            )
-            if resp.status is not None and 200 <= resp.status < 300 and resp.error_class is None:
-                cached = RobotsEntry(body=resp.text(), status=resp.status, fetched_at=now)
-            elif resp.status is not None and 400 <= resp.status < 500:
-                cached = RobotsEntry(body="", status=resp.status, fetched_at=now)  # RFC 9309 §2.3.1.3: allow all
-            elif resp.error_class == "too_large":
-                cached = RobotsEntry(body="", status=resp.status or 200, fetched_at=now)
+        if cached is None or now >= cached.expires_at:
+            fresh = await self._fetch_robots(origin, source, now)
+            if fresh.unreachable and cached is not None and not cached.unreachable:
+                # §2.4: a stale copy may stand in while robots.txt is unreachable; fetched again next run.
+                log.info("robots.txt of %s unreachable: using the copy fetched at %s", origin, cached.fetched_at)
             else:
-                # RFC 9309 §2.3.1.4: unreachable robots.txt means complete disallow (not cached: retried next run).
-                host.robots_error = f"robots.txt unreachable ({resp.error_class}: {resp.message}); not crawling"
-                return
-            self.robots[origin] = cached
-            self.robots_rows[origin] = {
-                "host": origin, "body": cached.body, "status": cached.status, "fetched_at": cached.fetched_at,
-            }
+                cached = fresh
+                self.robots[origin] = cached
+                self.robots_rows[origin] = {
+                    "host": origin, "body": cached.body, "status": cached.status, "fetched_at": cached.fetched_at,
+                }
+        if cached.unreachable:
+            answer = f"HTTP {cached.status}" if cached.status else "no answer"
+            host.robots_error = f"robots.txt unreachable ({answer}); not crawling before {cached.expires_at:%H:%M} UTC"
+            return
         if cached.body:
-            parser = RobotFileParser()
-            parser.parse(cached.body.splitlines())
+            parser = Protego.parse(cached.body)
             host.robots = parser
-            delay = parser.crawl_delay(self.settings.user_agent)
+            delay = parser.crawl_delay(self._robots_token)
             if delay:
                 host.interval = max(host.interval, min(float(delay), self.settings.max_retry_after))
+
+
+def robots_token(user_agent: str) -> str:
+    """The product token of a User-Agent header: 'claimwatch/0.1 (+https://x)' → 'claimwatch'."""
+    token = user_agent.strip().split("/", 1)[0].split(" ", 1)[0]
+    return token or user_agent

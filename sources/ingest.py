@@ -1,16 +1,14 @@
-"""The ingest interface the flows call: every enabled source fetched concurrently in one asyncio loop.
+"""The ingest interface the ingest stage calls: every enabled source fetched concurrently in one asyncio loop.
 
-`ingest(sources, state, settings, run_id)` is synchronous (it owns its event loop), never raises for a
+`ingest(sources, state, settings, run_id, posts)` is synchronous (it owns its event loop), never raises for a
 source's failure, and returns an `IngestResult`: the new raw items, one FetchLog row per HTTP attempt, the
-new cursors, the HTTP validators to store, and a per-source error summary. `state_from_db` / `save_result`
-move state and results in and out of the warehouse with the bulk loaders (write dispositions: raw_items
-insert-or-ignore, fetch_log append, http_cache / cursors / robots_cache replace).
+new cursors, the HTTP validators to store, and a per-source error summary. Network only: the state comes in
+and the result goes out as values; warehouse/ingest_state.py reads and stores them.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -18,16 +16,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-import duckdb
-import pyarrow as pa
-
-from claimwatch.settings import Settings
 from schemas import FetchLog, RawItem
 from sources import bluesky, hackernews, mastodon, page, reddit, rss, x
-from sources.base import RetryEntry, SourceRun
-from sources.config import SourceConfig
+from sources.base import PostReader, RetryEntry, SourceRun
+from sources.config import FetchSettings, SourceConfig
 from sources.http import CacheEntry, PoliteClient, RobotsEntry
-from warehouse.load import get_cursors, insert
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +33,6 @@ __all__ = [
     "ingest",
     "ingest_async",
     "ingest_source",
-    "save_result",
-    "state_from_db",
 ]
 
 Connector = Callable[[SourceRun, str | None], Awaitable[str | None]]
@@ -119,8 +110,10 @@ def _run_sync(coro: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coro).result()
 
 
-async def _run_one(source: SourceConfig, client: PoliteClient, state: IngestState, settings: Settings) -> SourceRun:
-    run = SourceRun(source=source, client=client, settings=settings, known_item_ids=state.known_item_ids,
+async def _run_one(
+    source: SourceConfig, client: PoliteClient, state: IngestState, settings: FetchSettings, posts: PostReader | None,
+) -> SourceRun:
+    run = SourceRun(source=source, client=client, settings=settings, posts=posts, known_item_ids=state.known_item_ids,
                     retries=list(state.retry.get(source.name, [])))
     connector = CONNECTORS[source.type]
     cursor = state.cursors.get(source.name)
@@ -137,15 +130,15 @@ async def _run_one(source: SourceConfig, client: PoliteClient, state: IngestStat
 
 
 async def ingest_async(
-    sources: Sequence[SourceConfig], state: IngestState, settings: Settings, run_id: str,
-    client: PoliteClient | None = None,
+    sources: Sequence[SourceConfig], state: IngestState, settings: FetchSettings, run_id: str,
+    client: PoliteClient | None = None, posts: PostReader | None = None,
 ) -> IngestResult:
     """Fetch every enabled source concurrently inside the running loop; see `ingest`."""
     enabled = [s for s in sources if s.enabled]
     own = client is None
     client = client or PoliteClient(settings, run_id, cache=state.http_cache, robots=state.robots)
     try:
-        runs = await asyncio.gather(*(_run_one(s, client, state, settings) for s in enabled))
+        runs = await asyncio.gather(*(_run_one(s, client, state, settings, posts) for s in enabled))
     finally:
         if own:
             await client.aclose()
@@ -191,70 +184,20 @@ def _queue_updates(run: SourceRun, result: IngestResult, state: IngestState) -> 
     state.retry[run.source.name] = keep
 
 
-def ingest(sources: Sequence[SourceConfig], state: IngestState, settings: Settings, run_id: str) -> IngestResult:
-    """Fetch every enabled source concurrently (one asyncio loop); one failing source never stops the others."""
-    return _run_sync(ingest_async(sources, state, settings, run_id))
+def ingest(
+    sources: Sequence[SourceConfig], state: IngestState, settings: FetchSettings, run_id: str,
+    posts: PostReader | None = None,
+) -> IngestResult:
+    """Fetch every enabled source concurrently (one asyncio loop); one failing source never stops the others.
+
+    `posts` reads a post's URL and links (the ingest stage passes extractors.posts); without it, social posts
+    keep their API URL and no linked article is fetched.
+    """
+    return _run_sync(ingest_async(sources, state, settings, run_id, posts=posts))
 
 
-def ingest_source(source: SourceConfig, state: IngestState, settings: Settings, run_id: str) -> IngestResult:
+def ingest_source(
+    source: SourceConfig, state: IngestState, settings: FetchSettings, run_id: str, posts: PostReader | None = None,
+) -> IngestResult:
     """Fetch a single source (same contract as `ingest`)."""
-    return ingest([source], state, settings, run_id)
-
-
-def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    rows = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchall()
-    return bool(rows[0][0])
-
-
-def state_from_db(con: duckdb.DuckDBPyConnection) -> IngestState:
-    """Load validators, cursors, known raw-item ids and cached robots.txt from the warehouse."""
-    state = IngestState()
-    for url, etag, last_modified, sha in con.execute(
-        "SELECT url, etag, last_modified, sha256 FROM http_cache"
-    ).fetchall():
-        state.http_cache[str(url)] = CacheEntry(etag=etag, last_modified=last_modified, sha256=sha)
-    state.cursors = get_cursors(con)
-    state.known_item_ids = {str(r[0]) for r in con.execute("SELECT item_id FROM raw_items").fetchall()}
-    if _table_exists(con, "robots_cache"):
-        for host, body, status, fetched_at in con.execute(
-            "SELECT host, body, status, fetched_at FROM robots_cache"
-        ).fetchall():
-            state.robots[str(host)] = RobotsEntry(body=body or "", status=int(status or 0), fetched_at=fetched_at)
-    if _table_exists(con, "retry_queue"):
-        for url, source, parent, meta, attempts, first in con.execute(
-            "SELECT url, source, parent_url, meta, attempts, first_failed_at FROM retry_queue "
-            "WHERE status = 'pending' ORDER BY url"
-        ).fetchall():
-            state.retry.setdefault(str(source), []).append(
-                RetryEntry(url=str(url), parent_url=parent, meta=json.loads(meta) if meta else {},
-                           attempts=int(attempts), first_failed_at=first))
-    return state
-
-
-def save_result(con: duckdb.DuckDBPyConnection, result: IngestResult) -> dict[str, int]:
-    """Store a run: raw items (insert-or-ignore), fetch log (append), validators, cursors, robots (replace)."""
-    now = datetime.now(UTC).replace(tzinfo=None)
-    counts = {
-        "raw_items": insert(con, "raw_items", result.items, mode="ignore"),
-        "fetch_log": insert(con, "fetch_log", result.fetches, mode="append"),
-        "http_cache": insert(con, "http_cache", result.cache_rows, mode="replace"),
-        "cursors": insert(
-            con, "cursors",
-            [{"source": k, "cursor": v, "updated_at": now} for k, v in result.cursors.items()], mode="replace",
-        ),
-        "robots_cache": 0,
-    }
-    if result.robots_rows and _table_exists(con, "robots_cache"):
-        counts["robots_cache"] = insert(con, "robots_cache", result.robots_rows, mode="replace")
-    counts["retry_queued"] = sum(1 for r in result.retry_rows if r["status"] == "pending")
-    counts["retry_gave_up"] = sum(1 for r in result.retry_rows if r["status"] == "gave_up")
-    counts["retry_recovered"] = len(result.retry_done)
-    if _table_exists(con, "retry_queue"):
-        insert(con, "retry_queue", result.retry_rows, mode="replace", key=("url",))
-        if result.retry_done:
-            con.register("_retry_done", pa.table({"url": result.retry_done}))
-            try:
-                con.execute("DELETE FROM retry_queue WHERE url IN (SELECT url FROM _retry_done)")
-            finally:
-                con.unregister("_retry_done")
-    return counts
+    return ingest([source], state, settings, run_id, posts)

@@ -10,12 +10,10 @@ Cursor: the largest status id seen (ids are numeric strings that sort by time).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from extractors.posts import post_links, post_url
-from sources.base import SourceRun, external_links, fetch_api_json, shape_error
+from sources.base import Link, SourceRun, fetch_api_json, shape_error
 
 __all__ = ["fetch"]
 
@@ -39,7 +37,7 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
         shape_error(run, resp, "expected a JSON array of statuses")
         return cursor
     newest = _id(cursor)
-    links: list[tuple[str, str, dict[str, Any]]] = []
+    links: list[Link] = []
     for status in data[: run.limit]:
         if not isinstance(status, dict) or not status.get("id"):
             continue
@@ -47,11 +45,7 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
         if cursor and sid and sid <= _id(cursor):
             continue
         newest = max(newest, sid)
-        purl = post_url("mastodon", status) or url
-        body = json.dumps(status, sort_keys=True, ensure_ascii=False).encode("utf-8")
         acct = (status.get("account") or {}).get("acct")
-        run.add(resp, "post", url=purl, body=body, meta={"author": acct})
-        for link in external_links(post_links("mastodon", status)):
-            links.append((link, purl, {"post_url": purl, "post_author": acct}))
+        links += run.add_post(resp, status, fallback_url=url, meta={"author": acct}, link_meta={"post_author": acct})
     await run.fetch_articles(links)
     return str(newest) if newest else cursor

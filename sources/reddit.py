@@ -11,13 +11,10 @@ Cursor: the newest published time seen (ISO 8601).
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from typing import Any
 from urllib.parse import quote, urlencode
 
-from extractors.posts import post_links
-from sources.base import SourceRun, external_links
+from sources.base import Link, SourceRun
 from sources.rss import fetch_feed
 
 __all__ = ["DEFAULT_BASE", "feed_url", "fetch"]
@@ -55,7 +52,7 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
     _info, entries = parsed
     since = _when(cursor)
     newest = since
-    links: list[tuple[str, str, dict[str, Any]]] = []
+    links: list[Link] = []
     for entry in entries[: run.limit]:
         if not entry.link:
             continue
@@ -71,10 +68,9 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
             "published": entry.published, "updated": entry.updated, "subreddit": src.subreddit,
             "content_html": content, "external_url": external[0] if external else None,
         }
-        body = json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf-8")
-        run.add(resp, "post", url=entry.link, body=body, meta={"author": entry.author, "title": entry.title})
-        for link in external_links(post_links("reddit", obj)):
-            links.append((link, entry.link, {"post_url": entry.link, "post_title": entry.title}))
+        links += run.add_post(resp, obj, fallback_url=entry.link, url=entry.link,
+                              meta={"author": entry.author, "title": entry.title},
+                              link_meta={"post_title": entry.title})
     await run.fetch_articles(links)
     run.client.remember(resp)
     return newest.isoformat().replace("+00:00", "Z") if newest else cursor

@@ -14,12 +14,10 @@ Cursor: meta.newest_id.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import urlencode
 
-from extractors.posts import post_links, post_url
-from sources.base import SourceRun, external_links, fetch_api_json, secret_from_env_or_prefect, shape_error
+from sources.base import Link, SourceRun, fetch_api_json, secret_from_env_or_prefect, shape_error
 
 __all__ = ["DEFAULT_API", "SECRET_BLOCK", "TOKEN_ENV", "fetch"]
 
@@ -64,7 +62,7 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
     users = {u.get("id"): u for u in includes.get("users") or [] if isinstance(u, dict)}
     refs = {t.get("id"): t for t in includes.get("tweets") or [] if isinstance(t, dict)}
     newest = max(_id(cursor), _id((data.get("meta") or {}).get("newest_id")))
-    links: list[tuple[str, str, dict[str, Any]]] = []
+    links: list[Link] = []
     for tweet in tweets[: run.limit]:
         if not isinstance(tweet, dict) or not tweet.get("id"):
             continue
@@ -75,11 +73,7 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
             "data": tweet,
             "includes": {"users": [users[i] for i in dict.fromkeys(user_ids) if i in users], "tweets": ref_tweets},
         }
-        purl = post_url("x", obj) or url
-        body = json.dumps(obj, sort_keys=True, ensure_ascii=False).encode("utf-8")
         author = (users.get(tweet.get("author_id")) or {}).get("username")
-        run.add(resp, "post", url=purl, body=body, meta={"author": author})
-        for link in external_links(post_links("x", obj)):
-            links.append((link, purl, {"post_url": purl, "post_author": author}))
+        links += run.add_post(resp, obj, fallback_url=url, meta={"author": author}, link_meta={"post_author": author})
     await run.fetch_articles(links)
     return str(newest) if newest else cursor

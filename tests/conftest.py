@@ -13,10 +13,15 @@ os.environ["PREFECT_HOME"] = _HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.pop("PREFECT_API_URL", None)
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-os.environ.setdefault("CLAIMWATCH_LOCK_WAIT", "120")
+os.environ.setdefault("CLAIMWATCH_LOCK_WAIT_SECONDS", "120")
+# The CLI's log file (claimwatch.logsetup) goes under $XDG_STATE_HOME: a throwaway one, not the user's.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="claimwatch-state-")
 
 ROOT = Path(__file__).resolve().parents[1]
 # Retries keep their count but not their wall-clock wait: tests exercise the retry path, not the patience.
 os.environ.setdefault("CLAIMWATCH_BACKOFF_SECONDS", "0.05")
 # Every test server is on loopback: no politeness interval is owed to ourselves.
 os.environ.setdefault("CLAIMWATCH_PER_HOST_INTERVAL", "0.01")
+
+# Modules that run Prefect flows take `prefect_api` (tests/prefect_api.py): one test server per module.
+pytest_plugins = ["tests.prefect_api"]

@@ -279,3 +279,24 @@ def corpus_sources(srv: FixtureServer) -> list[Any]:
         SourceConfig(name="reddit", type="reddit", subreddit="LocalLLaMA", api_base=b, **common),
         SourceConfig(name="x", type="x", query="AI lag", api_base=b, **common),
     ]
+
+
+def ingest(sources: Any, state: Any, settings: Any, run_id: str) -> Any:
+    """sources.ingest.ingest with the post reader the ingest stage passes (extractors.posts)."""
+    from extractors import posts
+    from sources.ingest import ingest as _ingest
+
+    return _ingest(sources, state, settings, run_id, posts=posts)
+
+
+def ingest_source(source: Any, state: Any, settings: Any, run_id: str) -> Any:
+    """sources.ingest.ingest_source with the post reader the ingest stage passes (extractors.posts)."""
+    return ingest([source], state, settings, run_id)
+
+
+async def ingest_async(sources: Any, state: Any, settings: Any, run_id: str, client: Any = None) -> Any:
+    """sources.ingest.ingest_async with the post reader the ingest stage passes (extractors.posts)."""
+    from extractors import posts
+    from sources.ingest import ingest_async as _ingest_async
+
+    return await _ingest_async(sources, state, settings, run_id, client=client, posts=posts)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from claimwatch.demo import serve_corpus, write_sources
+from claimwatch.demo import EXAMPLES_DIR, serve_corpus, write_sources
 
 BIN = Path(sys.executable).parent / "claimwatch"
 COMMANDS = [[], ["run"], ["demo"], ["serve"], ["extract"], ["sql"], ["report"], ["lag"], ["export"], ["resolve"],
@@ -87,7 +87,7 @@ def test_extract_jsonl_prints_claim_fields(tmp_path):
 
 
 def test_extract_reads_html_and_its_date():
-    page = Path(__file__).resolve().parents[1] / "examples/site/2026/02/11/chinese-open-models-sonnet-gap.html"
+    page = EXAMPLES_DIR / "site/2026/02/11/chinese-open-models-sonnet-gap.html"
     res = cli("extract", "--format", "jsonl", str(page))
     assert res.returncode == 0, res.stderr
     rows = [json.loads(line) for line in res.stdout.splitlines()]

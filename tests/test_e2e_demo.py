@@ -1,4 +1,4 @@
-"""End to end on the bundled corpus: a real loopback server, a real DuckDB file, every stage."""
+"""End to end on the bundled corpus: the `pipeline` flow on Prefect's test API, a loopback server, a DuckDB file."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from urllib.parse import urlparse
 import pytest
 
 from claimwatch.demo import EXAMPLES_DIR, serve_corpus, write_sources
-from claimwatch.settings import load_settings
-from claimwatch.stages import run_all
 from warehouse import reader
 
 EXPECTED = json.loads((EXAMPLES_DIR / "expected_claims.json").read_text())
@@ -24,16 +22,18 @@ def _counts(db: Path) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    """Serve the corpus, run the whole pipeline twice into one warehouse; yield what each run saw."""
+def demo_run(tmp_path_factory, prefect_api):
+    """Serve the corpus, run the `pipeline` flow twice into one warehouse; yield what each run saw."""
+    from flows.pipeline import pipeline
+
     tmp = tmp_path_factory.mktemp("demo")
     db = tmp / "w.duckdb"
-    with serve_corpus(port=None) as base:
+    with serve_corpus(port=None) as base, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CLAIMWATCH_PER_HOST_INTERVAL", "0")
         src = write_sources(base, tmp / "sources.toml")
-        settings = load_settings().with_overrides(db=db, per_host_interval=0.0)
-        first = run_all(src, db, settings)
+        first = pipeline(sources=str(src), db=str(db))
         after_first = _counts(db)
-        second = run_all(src, db, settings)
+        second = pipeline(sources=str(src), db=str(db))
         after_second = _counts(db)
     return {"db": db, "first": first, "second": second, "after_first": after_first, "after_second": after_second}
 

@@ -3,7 +3,7 @@
 Every bad input a crawler meets is served by a real loopback server — truncated and malformed XML and JSON,
 HTML served as a feed, wrong and mixed encodings, a 50 MB page, a gzip bomb, endless redirects, a server that
 drips a byte per second, a server that never answers, resets, lying Content-Lengths, a refused port, 429 and
-5xx storms — next to good sources. `claimwatch.stages.run_all` must complete, leave a failed `fetch_log` row
+5xx storms — next to good sources. The `pipeline` flow must complete, leave a failed `fetch_log` row
 for each fault, and store the good sources' documents and claims. Client-level details of each fault (exact
 retry delays, charset choice, redirect hop rows) are in tests/test_sources_http.py; this file checks the
 whole pipeline survives them together. Timeouts, retries and backoff come from CLAIMWATCH_* variables, as an
@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from claimwatch.settings import load_settings
-from claimwatch.stages import run_all
 from tests.faultserver import RouteServer, add_corpus, drip, reset, route_server, send, write_sources
+from tests.prefect_api import run_pipeline
 from warehouse import reader
 
 RETRIES = 1
@@ -204,7 +204,7 @@ def _serve(srv: RouteServer) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def faulty_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def faulty_run(tmp_path_factory: pytest.TempPathFactory, prefect_api: None) -> Iterator[dict[str, Any]]:
     """Serve every fault plus good sources, run the whole pipeline once; yield the warehouse and counts."""
     tmp = tmp_path_factory.mktemp("faults")
     db = tmp / "faults.duckdb"
@@ -213,7 +213,7 @@ def faulty_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
             mp.setenv(k, v)
         sources = write_sources(tmp / "sources.toml", _serve(srv))
         settings = load_settings()
-        counts = run_all(sources, db, settings, outcomes=False)
+        counts = run_pipeline(sources, db)
         yield {"db": db, "counts": counts, "srv": srv, "settings": settings}
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from claimwatch import stages
+import stages
 from claimwatch.demo import serve_corpus, write_sources
 from claimwatch.settings import load_settings
 from warehouse import reader

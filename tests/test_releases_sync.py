@@ -13,6 +13,8 @@ from typing import ClassVar
 import pytest
 
 from claimwatch.outcomes_cli import SyncError, releases_sync_command, sync_releases
+from stages.outcomes import fetch_release_bodies
+from tests.httpfixture import fast_settings
 from warehouse.db import migrate, open_db, reader
 from warehouse.outcomes.epoch import epoch_model_id, match_columns, parse_epoch_csv
 from warehouse.outcomes.hf import parse_hf_models
@@ -193,11 +195,15 @@ def test_sync_over_http_is_idempotent_and_seeds_win(server: str, tmp_path: Path)
     urls = [f"{server}/data/eci_scores.csv", f"{server}/data/notable_ai_models.csv"]
     hf = [f"{server}/api/models?author=deepseek-ai&sort=createdAt&direction=-1&limit=50",
           f"{server}/api/models/Qwen/Qwen3-235B-A22B"]
-    first = sync_core(con, urls, hf)
+    settings = fast_settings()
+    epoch_bodies, errors, _log = fetch_release_bodies(urls, settings, "t", api=False, allow_private=True)
+    hub_bodies, hub_errors, _log = fetch_release_bodies(hf, settings, "t", api=True, allow_private=True)
+    assert errors == hub_errors == []
+    first = sync_core(con, epoch_bodies, hub_bodies)
     assert first.errors == []
     counts = [con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
               for t in ("releases", "scores", "snapshots", "undated_rows")]
-    second = sync_core(con, urls, hf)
+    second = sync_core(con, epoch_bodies, hub_bodies)
     assert second.errors == []
     again = [con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
              for t in ("releases", "scores", "snapshots", "undated_rows")]
@@ -222,9 +228,9 @@ def test_sync_over_http_is_idempotent_and_seeds_win(server: str, tmp_path: Path)
 def test_failed_source_is_recorded_not_fatal(server: str, tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     with pytest.raises(SyncError, match="404"):
-        sync_releases(db, eci_url=f"{server}/data/missing.csv")
+        sync_releases(db, eci_url=f"{server}/data/missing.csv", allow_private=True)
     # non-strict command: the seeds still loaded and the failure is in the summary
-    text = releases_sync_command(db, f"{server}/data/missing.csv", None)
+    text = releases_sync_command(db, f"{server}/data/missing.csv", None, allow_private=True)
     assert "errors" in text and "404" in text
     with reader(db) as con:
         assert con.execute("SELECT count(*) FROM releases WHERE origin = 'seed'").fetchall()[0][0] >= 60
@@ -253,3 +259,16 @@ def test_invalid_rows_are_dropped_not_fatal(tmp_path: Path) -> None:
     assert upsert_scores(con, [{"model_id": "m1", "metric": "eci", "as_of": date(2025, 1, 1), "value": "high",
                                 "source_url": "s", "origin": "t"}], None) == 0
     con.close()
+
+
+def test_downloads_go_through_the_polite_client(server: str, tmp_path: Path) -> None:
+    """Release data is fetched like any source: the SSRF guard applies and every attempt is in fetch_log."""
+    db = tmp_path / "w.duckdb"
+    text = releases_sync_command(db, f"{server}/data/eci_scores.csv", None)  # loopback, not allowed by default
+    assert "errors" in text
+    text = releases_sync_command(db, f"{server}/data/eci_scores.csv", None, allow_private=True)
+    assert "errors" not in text
+    with reader(db) as con:
+        rows = con.execute("SELECT ok, error_class FROM fetch_log WHERE source = 'sync-releases' "
+                           "AND url LIKE '%eci_scores.csv' ORDER BY started_at").fetchall()
+    assert [r[0] for r in rows] == [False, True]

@@ -200,7 +200,8 @@ def test_report_has_charts_tables_and_escapes_hostile_text(tmp_path: Path) -> No
 
     # page structure and accessibility
     assert re.search(r"<title>claimwatch report — 2025-12-01</title>", html)
-    assert [t for t, _, _ in parsed.tags].count("h2") == 4
+    assert [t for t, _, _ in parsed.tags].count("h2") == 5  # lag, forecasts, scorecard, claims, coverage
+    assert 'id="coverage"' in html and "Verdict coverage" in html  # (e) claims per verdict and reason
     for chart in ("lag-chart", "forecast-chart"):
         svg = next(a for t, a, _ in parsed.tags if t == "svg" and a.get("id") == chart)
         assert svg.get("role") == "img" and svg.get("aria-labelledby")

@@ -49,8 +49,21 @@ def test_json_round_trip(record):
     assert again == record
 
 
+def _claim_with(**changes) -> Claim:
+    data = {**_claim().model_dump(), **changes, "claim_id": ""}
+    return Claim(**data)
+
+
 def test_keys_are_deterministic():
-    assert _claim().claim_id == _claim().claim_id
+    claim = _claim()
+    # The documented key: document, extractor version, span and the claim's values (pinned, so a change shows).
+    assert claim.claim_id == stable_id("d1", "claims.v1", "gap", 10, 84, "behind", 5.0, 5.0, "current", None)
+    # Fields outside the key (hedging, confidence, attribution) leave it alone; each key part changes it.
+    assert _claim_with(hedged=True, confidence=0.4, attributed_to="someone else").claim_id == claim.claim_id
+    changed = [_claim_with(**{k: v}).claim_id for k, v in (
+        ("doc_id", "d2"), ("extractor_version", "claims.v2"), ("start_char", 11), ("direction", "ahead"),
+        ("months_high", 6), ("timeframe", "past"), ("target", "Opus level"))]
+    assert claim.claim_id not in changed and len(set(changed)) == len(changed)
     doc = Document(url="u", canonical_url="http://a/1", source="s", text="Hello  world")
     assert doc.doc_id == stable_id("http://a/1")
     # content hash ignores whitespace and case, so a re-wrapped syndicated copy still matches

@@ -24,12 +24,12 @@ import httpcore
 import pytest
 
 import sources.http as http_mod
-from claimwatch.artifacts import run_summary_markdown
-from claimwatch.settings import load_settings
-from claimwatch.stages import run_all, utcnow
 from extractors.article import parse_html
+from flows.artifacts import run_summary_markdown
 from sources.http import SSRFBlocked, _GuardedBackend, check_url, is_forbidden_address
+from stages import utcnow
 from tests.faultserver import RouteServer, route_server, send, write_sources
+from tests.prefect_api import run_pipeline
 from warehouse import reader, writer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -173,7 +173,7 @@ def public_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_feed_and_post_links_to_private_targets_are_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, connects: list[str], public_loopback: None,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, connects: list[str], public_loopback: None, prefect_api: None,
 ) -> None:
     for k, v in FAST.items():
         monkeypatch.setenv(k, v)
@@ -201,7 +201,7 @@ def test_feed_and_post_links_to_private_targets_are_refused(
             {"name": "hn", "type": "hackernews", "query": "ai", "api_base": srv.base},
         ])
         db = tmp_path / "w.duckdb"
-        run_all(sources, db, load_settings(), outcomes=False)
+        run_pipeline(sources, db)
         served = dict(srv.hits)
     with reader(db) as con:
         rows = con.execute("SELECT url, ok, error_class, message FROM fetch_log").fetchall()
@@ -236,7 +236,7 @@ SCRIPTED = f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title
 
 
 def test_no_page_script_runs_and_bodies_are_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   connects: list[str]) -> None:
+                                                   connects: list[str], prefect_api: None) -> None:
     for k, v in {**FAST, "CLAIMWATCH_MAX_BODY_BYTES": "100000"}.items():
         monkeypatch.setenv(k, v)
     with route_server() as srv:
@@ -248,7 +248,7 @@ def test_no_page_script_runs_and_bodies_are_capped(tmp_path: Path, monkeypatch: 
             for n in ("scripted", "big", "declared")
         ])
         db = tmp_path / "w.duckdb"
-        run_all(sources, db, load_settings(), outcomes=False)
+        run_pipeline(sources, db)
         beacons = srv.count("/beacon")
     assert beacons == 0  # nothing on the page was executed or loaded: no script, handler, img, iframe, refresh
     with reader(db) as con:
@@ -358,6 +358,7 @@ def _assert_warehouse_clean(db: Path) -> None:
 
 def test_secrets_never_reach_logs_warehouse_or_artifacts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, connects: list[str],
+    prefect_api: None,
 ) -> None:
     for k, v in {**FAST, **_secret_env()}.items():
         monkeypatch.setenv(k, v)
@@ -367,7 +368,7 @@ def test_secrets_never_reach_logs_warehouse_or_artifacts(
         sources = _api_sources(srv, tmp_path / "sources.toml")
         db = tmp_path / "w.duckdb"
         started = utcnow()
-        counts = run_all(sources, db, load_settings(), outcomes=False)
+        counts = run_pipeline(sources, db)
     with reader(db) as con:
         posts = con.execute("SELECT source, count(*) FROM raw_items WHERE kind = 'post' GROUP BY source").fetchall()
         fetch_log = con.execute("SELECT * FROM fetch_log").fetchall()

@@ -8,8 +8,16 @@ from collections.abc import Iterator
 import pytest
 
 from sources.config import SourceConfig
-from sources.ingest import IngestState, ingest, ingest_source
-from tests.httpfixture import FixtureServer, corpus_sources, fast_settings, running_server, serve_corpus
+from sources.ingest import IngestState
+from tests.httpfixture import (
+    FixtureServer,
+    corpus_sources,
+    fast_settings,
+    ingest,
+    ingest_source,
+    running_server,
+    serve_corpus,
+)
 
 
 @pytest.fixture

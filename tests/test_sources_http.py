@@ -11,8 +11,8 @@ import pytest
 
 from sources.config import SourceConfig
 from sources.http import PoliteClient, check_url, is_forbidden_address
-from sources.ingest import IngestState, ingest, ingest_async
-from tests.httpfixture import FixtureServer, Reply, fast_settings, running_server
+from sources.ingest import IngestState
+from tests.httpfixture import FixtureServer, Reply, fast_settings, ingest, ingest_async, running_server
 
 
 @pytest.fixture

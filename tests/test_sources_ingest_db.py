@@ -8,9 +8,17 @@ from pathlib import Path
 import pytest
 
 from sources.config import SourceConfig
-from sources.ingest import ingest, save_result, state_from_db
-from tests.httpfixture import FixtureServer, Reply, corpus_sources, fast_settings, running_server, serve_corpus
+from tests.httpfixture import (
+    FixtureServer,
+    Reply,
+    corpus_sources,
+    fast_settings,
+    ingest,
+    running_server,
+    serve_corpus,
+)
 from warehouse.db import migrate, open_db
+from warehouse.ingest_state import save_result, state_from_db
 
 
 @pytest.fixture

@@ -5,10 +5,21 @@ from datetime import UTC, date, datetime
 import duckdb
 import pytest
 
+import warehouse.db
 from schemas import Claim, Document, Mention, RawItem
 from warehouse import migrate, reader, schema_version, snapshot_path, writer
 from warehouse.db import MIGRATIONS_DIR, read_only_query
-from warehouse.load import insert, load_documents, load_raw_items, replace_extractions
+from warehouse.load import (
+    CLAIMS_SCHEMA,
+    MENTIONS_SCHEMA,
+    concat_extractions,
+    extraction_tables,
+    insert,
+    load_documents,
+    load_raw_items,
+    replace_extractions,
+    table_types,
+)
 
 NOW = datetime(2026, 2, 10, 12, 0, tzinfo=UTC)
 LATEST = max(int(p.name[:4]) for p in MIGRATIONS_DIR.glob("[0-9]*.sql"))
@@ -87,6 +98,54 @@ def test_reextraction_replaces_old_version(tmp_path):
         assert con.execute("SELECT extractor_version FROM extractions").fetchall() == [("v2",)]
 
 
+def test_handoff_schemas_match_the_tables(tmp_path):
+    with writer(tmp_path / "w.duckdb") as con:
+        for table, schema in (("mentions", MENTIONS_SCHEMA), ("claims", CLAIMS_SCHEMA)):
+            assert list(table_types(con, table).items()) == list(zip(schema.names, schema.types, strict=True))
+
+
+def _extraction(doc, version="v1"):
+    claims = [Claim(kind="gap", direction="behind", months_low=n, months_high=n + 2, sentence=f"s{n}", start_char=n,
+                    end_char=n + 1, doc_id=doc.doc_id, extractor_version=version, subject_group={"country": "CN"},
+                    models=["gpt-5"], flags=["x"] if n else [], published_at=date(2026, 2, 10)) for n in range(3)]
+    mentions = [Mention(label="MODEL", text="GPT-5", start_char=n, end_char=n + 5, doc_id=doc.doc_id,
+                        extractor_version=version, attrs={"family": "gpt"} if n else {}) for n in range(2)]
+    return mentions, claims
+
+
+def _stored(con):
+    return [con.execute(f"SELECT * EXCLUDE (extracted_at) FROM {t} ORDER BY ALL" if t == "extractions"
+                        else f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+            for t in ("mentions", "claims", "extractions")]
+
+
+def test_columnar_handoff_loads_the_same_rows_as_records(tmp_path):
+    docs = [_doc(), _doc("https://news.example/b"), _doc("https://news.example/c")]
+    parts = [_extraction(d) for d in docs[:2]]
+    stored = []
+    for name, hand_off in (
+        ("records", ([m for p in parts for m in p[0]], [c for p in parts for c in p[1]])),
+        # one batch per document plus an empty one, as the extraction stage hands them over
+        ("tables", concat_extractions([*(extraction_tables(*p) for p in parts), extraction_tables([], [])])),
+    ):
+        with writer(tmp_path / f"{name}.duckdb") as con:
+            load_documents(con, docs)
+            assert replace_extractions(con, [d.doc_id for d in docs], "v1", *hand_off) == (4, 6)
+            stored.append(_stored(con))
+    assert stored[0] == stored[1]
+    assert sorted(r[2:] for r in stored[1][2]) == [(0, 0), (2, 3), (2, 3)]  # (n_mentions, n_claims) per document
+
+
+def test_columnar_handoff_collapses_keys_repeated_across_batches(tmp_path):
+    doc = _doc()
+    mentions, claims = _extraction(doc)
+    twice = concat_extractions([extraction_tables(mentions, claims), extraction_tables(mentions, claims[:1])])
+    assert twice[1].num_rows == 4
+    with writer(tmp_path / "w.duckdb") as con:
+        load_documents(con, [doc])
+        assert replace_extractions(con, [doc.doc_id], "v1", *twice) == (2, 3)
+
+
 def test_insert_collapses_duplicate_keys_in_one_batch(tmp_path):
     with writer(tmp_path / "w.duckdb") as con:
         rows = [{"source": "a", "cursor": "1"}, {"source": "a", "cursor": "2"}]
@@ -120,22 +179,41 @@ def test_snapshot_serves_readers_while_a_writer_holds_the_file(tmp_path):
     assert read_only_query(db, "SELECT count(*) FROM documents")[1] == [(2,)]
 
 
-def test_second_writer_waits_instead_of_failing(tmp_path):
+def test_second_writer_waits_instead_of_failing(tmp_path, monkeypatch):
     db = tmp_path / "w.duckdb"
     order: list[str] = []
+    holding, release, second_waiting = threading.Event(), threading.Event(), threading.Event()
+    real_sleep = time.sleep
+
+    def observed_sleep(seconds: float) -> None:
+        # write_lock sleeps only after finding the lock taken: the second writer is provably waiting.
+        if threading.current_thread().name == "second":
+            second_waiting.set()
+        real_sleep(seconds)
+
+    monkeypatch.setattr(warehouse.db.time, "sleep", observed_sleep)
 
     def first() -> None:
         with writer(db):
             order.append("first-in")
-            time.sleep(0.5)
+            holding.set()
+            assert release.wait(30)
             order.append("first-out")
 
-    t = threading.Thread(target=first)
-    t.start()
-    time.sleep(0.1)
-    with writer(db):
-        order.append("second-in")
-    t.join()
+    def second() -> None:
+        with writer(db):
+            order.append("second-in")
+
+    t1 = threading.Thread(target=first, name="first")
+    t1.start()
+    assert holding.wait(30)
+    t2 = threading.Thread(target=second, name="second")
+    t2.start()
+    assert second_waiting.wait(30), "the second writer never found the lock taken"
+    assert order == ["first-in"]  # still waiting, not failed and not in
+    release.set()
+    t1.join(30)
+    t2.join(30)
     assert order == ["first-in", "first-out", "second-in"]
 
 

@@ -2,6 +2,8 @@
 
 from warehouse.db import (
     WarehouseBusy,
+    WarehouseError,
+    check_warehouse,
     create_views,
     lock_path,
     migrate,
@@ -16,6 +18,8 @@ from warehouse.db import (
 
 __all__ = [
     "WarehouseBusy",
+    "WarehouseError",
+    "check_warehouse",
     "create_views",
     "lock_path",
     "migrate",

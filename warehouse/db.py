@@ -10,9 +10,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
-import os
 import random
-import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,19 +19,59 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import snapshot as snapshots
+
 log = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 VIEWS_DIR = PACKAGE_DIR / "views"
 
-# How long a writer waits for another writer's lock before giving up. A pipeline run holds the lock for
-# seconds at a time, so ten minutes covers a long backlog load without hanging forever on a stuck process.
-LOCK_WAIT_SECONDS = float(os.environ.get("CLAIMWATCH_LOCK_WAIT", "600"))
+# How long a writer waits for another writer's lock before giving up: the `lock_wait_seconds` setting, which
+# claimwatch.settings.load_settings applies here (see set_lock_wait); the default matches the setting's.
+LOCK_WAIT_SECONDS = 600.0
+
+
+def set_lock_wait(seconds: float) -> None:
+    """Set how long writers of this process wait for the warehouse lock (from the `lock_wait_seconds` setting)."""
+    global LOCK_WAIT_SECONDS
+    LOCK_WAIT_SECONDS = max(float(seconds), 0.0)
 
 
 class WarehouseBusy(RuntimeError):  # noqa: N818 - reads as a state ("busy"), like TimeoutError's peers
     """Raised when the warehouse lock could not be taken within the wait limit."""
+
+
+class WarehouseError(RuntimeError):
+    """A warehouse file that cannot be used (not a DuckDB database, unreadable, missing for a read)."""
+
+
+# The magic bytes of a DuckDB database file, at offset 8 (after the header checksum).
+_DUCKDB_MAGIC = b"DUCK"
+
+
+def check_warehouse(path: str | Path, *, must_exist: bool = False) -> Path:
+    """Fail in one line unless `path` is a DuckDB file (or, unless `must_exist`, absent so it can be created)."""
+    p = Path(path)
+    if str(path) == ":memory:":
+        return p
+    if not p.exists():
+        if must_exist:
+            raise WarehouseError(f"no warehouse at {p}: check --db, or run `claimwatch run` / `claimwatch demo` first")
+        return p
+    if p.is_dir():
+        raise WarehouseError(f"{p} is a directory, not a DuckDB warehouse: pass --db a file in it, e.g. "
+                             f"{p / 'claims.duckdb'}")
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(12)
+    except OSError as exc:
+        raise WarehouseError(f"cannot read the warehouse {p}: {exc.strerror or exc}") from exc
+    if head[8:12] != _DUCKDB_MAGIC:
+        raise WarehouseError(
+            f"{p} is not a DuckDB database: pass --db the warehouse file (e.g. data/claims.duckdb) or a new path"
+        )
+    return p
 
 
 def snapshot_path(db_path: str | Path) -> Path:
@@ -50,6 +88,7 @@ def _is_lock_error(exc: BaseException) -> bool:
 def open_db(path: str | Path, *, read_only: bool = False, wait: float | None = None) -> duckdb.DuckDBPyConnection:
     """Open a DuckDB file, retrying with jittered backoff while another process holds its lock."""
     target = str(path)
+    check_warehouse(target, must_exist=read_only)
     if target != ":memory:" and not read_only:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
@@ -118,15 +157,11 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def publish_snapshot(db_path: str | Path) -> Path | None:
-    """Copy a closed warehouse file to its snapshot path atomically (readers keep the old inode meanwhile)."""
+    """Publish the closed warehouse's read snapshot (incrementally when the journal allows; see warehouse.snapshot)."""
     src = Path(db_path)
     if str(db_path) == ":memory:" or not src.exists():
         return None
-    dst = snapshot_path(src)
-    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
-    return dst
+    return snapshots.publish(src)
 
 
 def lock_path(db_path: str | Path) -> Path:
@@ -170,16 +205,38 @@ def writer(
     db_path: str | Path, *, snapshot: bool = True, wait: float | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse for a short write: lock, migrate, yield, close, publish the read snapshot, unlock."""
+    check_warehouse(db_path)  # before the lock file is created next to something that is not a warehouse
+    memory = str(db_path) == ":memory:"
     with write_lock(db_path, wait=wait):
+        if not memory:
+            snapshots.begin_session(Path(db_path))
         con = open_db(db_path, wait=wait)
         try:
+            # No automatic checkpoint mid-session: the snapshot journal reads this session's changes from the
+            # row groups not yet persisted, so they must stay unpersisted until capture() has read them.
+            con.execute("SET checkpoint_threshold = '1TB'")
             migrate(con)
+            marks = {} if memory else snapshots.mark(con, Path(db_path))
             yield con
+            if not memory:
+                snapshots.capture_safely(con, Path(db_path), marks)
             con.execute("CHECKPOINT")
         finally:
             con.close()
         if snapshot:
             publish_snapshot(db_path)
+
+
+def _connect_snapshot(target: Path, attempts: int = 20) -> duckdb.DuckDBPyConnection:
+    """Open a snapshot read-only; retry while a writer refreshes the generation a stale link pointed at."""
+    for attempt in range(attempts):
+        try:
+            return duckdb.connect(str(target), read_only=True)
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 @contextmanager
@@ -193,7 +250,8 @@ def reader(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
     target = snap if snap.exists() else Path(db_path)
     if not target.exists():
         raise FileNotFoundError(f"no warehouse at {db_path}: run `claimwatch run` or `claimwatch demo` first")
-    con = duckdb.connect(str(target), read_only=True)
+    check_warehouse(target)
+    con = _connect_snapshot(target)
     try:
         yield con
     finally:

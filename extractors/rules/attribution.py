@@ -29,6 +29,8 @@ _SOURCE_NOUN = (r"(?:reports?|analys[ie]s|stud(?:y|ies)|papers?|surveys?|polls?|
 _CROWD = (r"(?:(?:some|many|several|multiple|other|industry|anonymous|unnamed|independent|leading|top|most|"
           r"western|chinese|american)\s+)?(?:insiders|sources|leaks|leakers|rumou?rs|analysts|experts|observers|"
           r"reports|critics|skeptics|sceptics|forecasters|bettors|researchers|scientists|economists)")
+_SOURCE_RE = re.compile(rf"\b{_SOURCE_NOUN}\b", re.I)
+_OWN = re.compile(r"\b(?:this|these|our|my|such)\b", re.I)  # the author's own reasoning ("a projection of this trend")
 _ANAPHOR = re.compile(r"(?:the|this|that|these|those)\s+(?:report|study|analysis|paper|survey|authors|researchers|"
                       r"group|institute|tally|tracker|memo|researcher|analyst|executive|company|firm|lab|startup|"
                       r"evaluation|assessment|statement|CEO|founder|agency|team)", re.I)
@@ -41,8 +43,19 @@ _SIDE = re.compile(r"\b(?:models?|labs?|China|Chinese|US|U\.S\.|America\w*|compa
 _SIDE_NAME = re.compile(r"(?:Chinese|American|US|U\.S\.|Western|Open|Closed)\b")
 # Capitalised words that open a time or place phrase, not a name ("On Tuesday", "In March").
 _NOT_NAME = re.compile(r"(?:On|In|At|By|For|From|With|After|Before|During|Since|Until|Last|This|Next|Early|Late|"
+                       r"A|An|The|While|When|Whereas|Although|Though|But|And|However|So|Despite|If|Because|Once|"
+                       r"Then|Now|Yet|Also|Still|Meanwhile|Instead|Indeed|Even|Just|Only|Here|There|What|Why|How|"
+                       r"Who|Where|Which|As|He|She|They|It|We|I|You|His|Her|Their|Its|Our|My|"
+                       r"One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|Many|Most|All|Both|Each|"
+                       r"Every|Other|Another|No|These|Those|That|"
                        r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
                        r"June|July|August|September|October|November|December)\b")
+_TIME_TAIL = re.compile(r"[ \t]+(?:on|in|last|this|next|earlier|later)[ \t]+(?:Monday|Tuesday|Wednesday|Thursday|"
+                        r"Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|"
+                        r"October|November|December|week|month|year)\b.*$")
+# Every word capitalised, or a linking word: a name, not a clause ("She uses the brain to estimate …").
+_NAME_LIKE = re.compile(r"(?:[A-Z0-9@][\w.&'’()/-]*|of|for|and|&|de|at|the|von|van|on)"
+                        r"(?:[ \t]+(?:[A-Z0-9@(][\w.&'’()/-]*|of|for|and|&|de|at|the|von|van|on))*")
 _MD_LINK = re.compile(r"\[([^\]\n]{1,80})\]\([^)\s]{1,300}\)")
 
 
@@ -51,6 +64,7 @@ def _clean_name(name: str) -> str | None:
     n = re.sub(r"\s+(?:of|for|and|&|de|at|the|von|van)$", "", n)
     n = re.sub(r"^(?:The|A|An)\s+", "", n)
     n = re.sub(r"['’]s$|(?<=s)['’]$", "", n)
+    n = _TIME_TAIL.sub("", n)  # "OpenAI on Tuesday" → "OpenAI"
     if _NOT_NAME.match(n):
         return None
     if not n or n.lower() in _PRONOUNS or not (n[0].isupper() or n[0] in "@0123456789" or re.match(r"[a-z]+[A-Z]", n)):
@@ -81,14 +95,17 @@ def attr_res() -> dict[str, re.Pattern[str]]:
            r"prediction|timeline|outlook|review|answer|response|reply|remark|comment|statement|guess|bet|claim|"
            r"view|take)s?")
     adv = r"(?:(?:currently|now|also|still|recently|previously|already|publicly|repeatedly|reportedly|further|then|" \
-          r"once|all|both|even|[a-z]+ly)\s+)"
+          r"once|all|both|even|long|[a-z]+ly)\s+)"
     speech = (r"say|says|said|told|tells|informed|added|wrote|writes|noted|notes|argued|argues|argue|warned|warns|"
               r"warn|estimated|estimates|estimate|believe|believes|believed|predicted|predicts|predict|explained|"
               r"stated|states|claimed|claims|claim|insisted|insists|cautioned|reckon|reckons|think|thinks|expect|"
               r"expects|contend|contends|disclosed|discloses|forecast|forecasts")
     gverb = rf"(?:{verb}|place|places|placed|pricing|(?<!United\s)(?i:{verb})(?=\s+(?:[A-Z0-9\"“‘'$]|that\b)))"
     np_word = r"(?!(?:is|are|was|were|be|been|has|have|had|that|who|which|will|would|could|may|might|can|should|but)\b)"
-    generic = (rf"(?:^|\n)[-•*#>\s]*(?:\d+(?:\.\d+)*\.?\s+)?((?:[A-Z][\w’'-]*)(?:[ \t]+{np_word}[\w’'().&/-]+)"
+    det = r"(?:the|a|an|some|many|most|several|multiple)\b"
+    # "As the report notes, …": a conjunction before the source phrase is skipped.
+    generic = (rf"(?:^|\n)[-•*#>\s]*(?:\d+(?:\.\d+)*\.?\s+)?(?:(?:As|While|When|Although|Though|But|And|Yet|So|Now)"
+               rf"[ \t]+(?={det}))?((?:[A-Z][\w’'-]*|{det})(?:[ \t]+{np_word}[\w’'().&/-]+)"
                rf"{{{{0,{{n}}}}}}?)(?:\s*,[^,]{{{{2,120}}}},)?\s+(?:(?:has|have|had)\s+)?{adv}?({gverb})\b")
     return {
         "according": re.compile(r"\b(?i:according\s+to)\s+([^;]{0,160}?)(?=[,;:!?()]|\.(?:\s|$)|$|\s+that\b)"),
@@ -114,8 +131,8 @@ def attr_res() -> dict[str, re.Pattern[str]]:
                                 rf"(?:published|released|issued|produced|wrote|authored|ran|conducted|put\s+out|"
                                 rf"shared|posted|unveiled|presented)\s+(?:a|an|the|its|their|his|her)\s+"
                                 rf"(?:[^.;]{{0,60}}?\s)?{doc}\b"),
-        "maintains": re.compile(rf"(?:^|[:;,]\s+|\n|[.!?]\s+)({_NAME})\s+{adv}?(?:maintains|maintained|reiterated|reiterates|"
-                                rf"repeated|repeats|restated|stands\s+by|stood\s+by|sticks\s+(?:to|with)|"
+        "maintains": re.compile(rf"(?:^|[:;,]\s+|\n|[.!?]\s+)({_NAME})\s+{adv}?(?:maintains|maintained|reiterated|"
+                                rf"reiterates|repeated|repeats|restated|stands\s+by|stood\s+by|sticks\s+(?:to|with)|"
                                 rf"stuck\s+(?:to|with)|doubled\s+down\s+on)\s+(?:his|her|their|its)\b"),
         "agent": re.compile(rf"\b(?:assessed|measured|estimated|evaluated|compiled|predicted|forecast|projected|"
                             rf"calculated|tracked|reported|verified|confirmed|corroborated|cited)\s+by\s+(?:the\s+)?"
@@ -124,7 +141,8 @@ def attr_res() -> dict[str, re.Pattern[str]]:
         "called": re.compile(rf"\b(?:project|report|paper|study|scenario|essay|forecast|analysis|survey|"
                              rf"initiative|document)\s+(?:called|named|titled|entitled|dubbed)\s+"
                              rf"(?:[“\"]([^”\"]{{2,40}})[”\"]|({_NAME}))"),
-        "saying": re.compile(rf"(?:^|[:,]\s+|\n)(?!{_NOT_NAME.pattern})({_NAME})(?:,[^,]{{2,80}},)?\s+(?:[a-z]+ly\s+)?(?:is\s+|was\s+|has\s+)?"
+        "saying": re.compile(rf"(?:^|[:,]\s+|\n)(?!{_NOT_NAME.pattern})({_NAME})(?:,[^,]{{2,80}},)?\s+"
+                             rf"(?:[a-z]+ly\s+)?(?:is\s+|was\s+|has\s+)?"
                              rf"[a-z]+\b(?:[^.;:]|\.(?=\w)){{0,160}}?\b(?:saying|claiming|predicting|warning|arguing|insisting|"
                              rf"estimating)\b"),
         "crowd": re.compile(rf"\b({_CROWD})\s+(?:[a-z]+ly\s+)?(?:report|reported|say|said|suggest|suggested|"
@@ -133,9 +151,11 @@ def attr_res() -> dict[str, re.Pattern[str]]:
         "inverted": re.compile(rf"\b(?:{verb})\s+({_NAME})"),
         # "…, Sam Ito told reporters." / "The gap, analysts say, is …": a speaker clause after the claim.
         "trailing": re.compile(rf",[\"'”’]?\s+((?!(?:and|but|or|while|which|who|as|with|so|since|if|when|where|"
-                               rf"although|though|because|he|she|they|it|we|i|you)\b)[\w@][\w.&'’-]*(?:\s+"
+                               rf"although|though|because|he|she|they|it|we|i|you|around|about|in|at|on|by|for|from|to|of|after|before|"
+                               rf"during|until|over|under|than|then|just|even|only|not|its|their|his|her)\b)"
+                               rf"[\w@][\w.&'’-]*(?:\s+"
                                rf"(?!(?:is|are|was|were|has|have|had|will|would|that)\b)[\w.&'’()-]+){{0,6}}?)\s+"
-                               rf"(?:{speech})\b(?:(?:\s+[^,;]{{0,60}})?[.!?\"”’']*\s*$|\s*,)"),
+                               rf"(?:(?:has|have|had)\s+)?{adv}?(?:{speech})\b(?:(?:\s+[^,;]{{0,60}})?[.!?\"”’']*\s*$|\s*,)"),
         "subject": re.compile(rf"(?<![\w-])({_NAME})(?:['’]s)?(?:\s+(?:(?:previous|first|latest|new|recent|own|"
                               rf"annual|latest)\s+)?(?:researchers|analysts|economists|scientists|"
                               rf"staff|team|engineers|founder|CEO|chief\s+executive|co-founder|president|"
@@ -151,6 +171,33 @@ def attr_res() -> dict[str, re.Pattern[str]]:
     }
 
 
+@lru_cache(maxsize=1)
+def _gates() -> dict[str, re.Pattern[str]]:
+    """Cheap word tests that every match of a rule needs: a sentence without them skips the rule's scan."""
+    verb = re.compile(rf"(?i:{cues().attribution_verb})|\b(?:place[sd]?|pricing|prices)\b")
+    return {
+        "verb": verb,
+        "source": re.compile(r"\b(?:from|by)\b"),
+        "appositive": verb, "who": re.compile(r",\s+who\b"), "inverted": verb, "subject": verb,
+        "made_by": re.compile(r"\b(?:by|from|of)\b"),
+        "published": re.compile(r"\b(?:published|released|issued|produced|wrote|authored|ran|conducted|put\s+out|"
+                                r"shared|posted|unveiled|presented)\b"),
+        "maintains": re.compile(r"\b(?:maintain|reiterat|repeat|restate|stands\s|stood\s|stick|stuck|doubled)"),
+        "possessive": re.compile(r"\w['’]"),
+        "agent": re.compile(r"\sby\s"),
+        "called": re.compile(r"\b(?:called|named|titled|entitled|dubbed)\b"),
+        "saying": re.compile(r"\b(?:saying|claiming|predicting|warning|arguing|insisting|estimating)\b"),
+        "crowd": re.compile(r"insiders|sources|leak|rumou?rs|analysts|experts|observers|reports|critics|skeptics|"
+                            r"sceptics|forecasters|bettors|researchers|scientists|economists", re.I),
+        "clause": re.compile(r"[,;]\s+(?:but|and|while|yet|as)\s"),
+    }
+
+
+def _search(key: str, text: str, r: dict[str, re.Pattern[str]]) -> re.Match[str] | None:
+    gate = _gates().get(key)
+    return r[key].search(text) if gate is None or gate.search(text) else None
+
+
 def _generic(text: str, r: dict[str, re.Pattern[str]]) -> str | None:
     """A sentence-initial noun phrase before a reporting verb ("A viral chart predicts …", "Analysts estimate …")."""
     for key in ("generic_that", "generic"):
@@ -160,17 +207,20 @@ def _generic(text: str, r: dict[str, re.Pattern[str]]) -> str | None:
         np, v = m.group(1), m.group(2)
         if _ANAPHOR.fullmatch(np.strip()):
             return None  # "The report says …": the report named before (claims._carried_attribution)
-        if re.search(r"\b(?:this|these|our|my|such)\b", np, re.I):
+        if _OWN.search(np):
             return None  # "A projection of this trend suggests …": the author's own reasoning
-        has_source = re.search(rf"\b{_SOURCE_NOUN}\b", np, re.I)
+        has_source = _SOURCE_RE.search(np)
         if _SIDE.search(np) and not has_source and _EVIDENCE_VERB.match(v):
             continue
-        if re.fullmatch(r"(?:place|places|placed|pricing)", v) and not has_source:
+        if v in ("place", "places", "placed", "pricing") and not has_source:
             continue
         if _SIDE_NAME.match(np) and not has_source and len(np.split()) <= 2 and _EVIDENCE_VERB.match(v):
             continue
-        who = _clean_name(np) if not has_source and np.split()[0] not in ("The", "A", "An") else _clean_phrase(np)
-        if who is None and np.split()[0] in ("The", "A", "An") and not _SIDE.search(np):
+        article = np.split()[0].lower() in ("the", "a", "an")
+        if not has_source and not article and not _NAME_LIKE.fullmatch(np):
+            continue  # a clause, not a name ("She uses the brain to estimate …")
+        who = _clean_name(np) if not has_source and not article else _clean_phrase(np)
+        if who is None and article and not _SIDE.search(np):
             who = _clean_phrase(np)
         if who:
             return who
@@ -239,7 +289,7 @@ def attribution(text: str) -> str | None:
             return who
     for key in ("lead", "source", "appositive", "made_by", "who", "published", "maintains", "possessive", "agent",
                 "called"):
-        m = r[key].search(text)
+        m = _search(key, text, r)
         if m and key == "possessive":  # "A's remark contrasts with B's claim that …": the one stating the claim
             m = next((p for p in r[key].finditer(text) if re.match(r"\s*(?:that\b|:)", text[p.end():])), m)
         if m:
@@ -248,7 +298,7 @@ def attribution(text: str) -> str | None:
                                          _clean_phrase(name) if key == "agent" else None)
             if name:
                 return name
-    m = r["inverted"].search(text)
+    m = _search("inverted", text, r)
     if m and re.search(r",[\"'”’]?\s*$", text[: m.start()]):
         name = _clean_name(m.group(1))
         if name:
@@ -258,22 +308,22 @@ def attribution(text: str) -> str | None:
         name = _clean_name(m.group(1)) or _clean_phrase(m.group(1))
         if name:
             return name
-    for m in r["subject"].finditer(text):
+    has_verb = _gates()["verb"].search(text) is not None
+    for m in r["subject"].finditer(text) if has_verb else ():
         name = _clean_name(m.group(1))
         if name and not _SIDE_NAME.match(name):
             return name
-    for m in r["saying"].finditer(text):
+    for m in r["saying"].finditer(text) if _gates()["saying"].search(text) else ():
         name = _clean_name(m.group(1))
         if name and not _SIDE_NAME.match(name):
             return name
-    who = _generic(text, r)
+    who = _generic(text, r) if has_verb else None
     if who:
         return who
-    m = r["clause"].search(text)
-    if m and re.search(rf"\b{_SOURCE_NOUN}\b", m.group(1), re.I) and not re.search(r"\b(?:this|these|our|my)\b",
-                                                                                 m.group(1), re.I):
+    m = _search("clause", text, r)
+    if m and _SOURCE_RE.search(m.group(1)) and not _OWN.search(m.group(1)):
         return m.group(1)
-    m = r["crowd"].search(text)
+    m = _search("crowd", text, r)
     if m:
         return m.group(1)
     return None

@@ -90,7 +90,8 @@ _NEG_IGNORE = re.compile(r"\b(?:no\s+doubt|no\s+question|not\s+only|not\s+just|n
                          r"not\s+least|nothing\s+short|no\s+more\s+than|no\s+less\s+than|no\s+later\s+than|"
                          r"not\s+later\s+than)\b", re.I)
 _PAST_MARK = re.compile(
-    r"\b(?:at\s+the\s+time|back\s+then|at\s+launch|at\s+(?:its|their)\s+(?:launch|release)|used\s+to|previously|"
+    r"\b(?:(?:previous|earlier|prior|last\s+year['’]s)\s+(?:analysis|report|study|estimate|assessment|data\s+insight)|"
+    r"at\s+the\s+time|back\s+then|at\s+launch|at\s+(?:its|their)\s+(?:launch|release)|used\s+to|previously|"
     r"initially|originally|a\s+year\s+ago|last\s+year|in\s+the\s+past|once)\b", re.I)
 _PAST_LEAD = re.compile(r"\b(?:previously|earlier|once|initially|originally)\s+(?:\w+\s+)?\w+(?:ed|ing)\b[^,;.]{0,30}$",
                         re.I)

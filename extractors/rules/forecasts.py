@@ -431,6 +431,8 @@ def generic_forecasts(ctx: SentCtx) -> list[Draft]:
         models = [x for x in ctx.ents if x.kind == "MODEL" and not (x.model_id or "").startswith("family:")]
         pick = models[0] if models else None
         target = pick.text if pick else re.sub(r"\s+", " ", text[cue.end(): s]).strip(" ,:")[:60] or None
+        if target is None:
+            continue  # "a successor is due within six months": no model and nothing named to check it against
         tmodels = [pick.model_id] if pick and pick.model_id else []
         return [_forecast_draft(ctx, None, target or "", tmodels, dl, cue.start())]
     return []

@@ -328,3 +328,8 @@ def format_summary(series: LagSeries) -> str:
         lines.append(f"  at the lagging group's {len(s.at_releases)} record-setting releases: "
                      f"mean {rs[0]:.1f}, min {rs[1]:.1f}, max {rs[2]:.1f}")
     return "\n".join(lines)
+
+
+def count_scores(con: duckdb.DuckDBPyConnection, metric: str) -> int:
+    """Return how many scores of a metric are stored."""
+    return int(con.execute("SELECT count(*) FROM scores WHERE metric = ?", [metric]).fetchall()[0][0])

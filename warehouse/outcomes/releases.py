@@ -1,5 +1,8 @@
 """Release registry sync: curated seeds, Epoch AI CSVs and the Hugging Face Hub into releases/scores/snapshots.
 
+No network: the sync stage downloads through the polite client in sources/ and hands the bodies (`Fetched`)
+to `sync_releases`; local files and the bundled snapshot are read here.
+
 Idempotent: every body is stored once per (url, sha256) in `snapshots`; releases and scores are
 insert-or-replace on their keys. When sources disagree about a model, the curated seed wins over Epoch, and
 Epoch over the Hub (a lower-priority source only fills fields the higher one left empty).
@@ -10,7 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,7 +21,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import duckdb
-import httpx
 from pydantic import ValidationError
 
 from schemas import Release, Score, model_slug, stable_id
@@ -41,9 +43,6 @@ EPOCH_ECI_URL = "https://epoch.ai/data/eci_scores.csv"
 ORIGIN_PRIORITY = {"seed": 3, "epoch": 2, "hf": 1}
 _FILL_FIELDS = ("organization", "organization_name", "country", "countries", "open_weights", "accessibility")
 
-USER_AGENT = "claimwatch/0.1 (+https://github.com/claimwatch; release registry sync)"
-TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-
 
 @dataclass
 class Fetched:
@@ -56,34 +55,16 @@ class Fetched:
     path: str | None = None
 
 
-Fetch = Callable[[str], Fetched]
-
-
-def http_fetch(client: httpx.Client | None = None) -> Fetch:
-    """Return a fetch function over httpx (timeouts set, redirects followed, errors raised on non-2xx)."""
-    def fetch(url: str) -> Fetched:
-        own = client is None
-        c = client or httpx.Client(timeout=TIMEOUT, follow_redirects=True, headers={"User-Agent": USER_AGENT})
-        try:
-            resp = c.get(url)
-            resp.raise_for_status()
-            return Fetched(url=url, body=resp.content, status=resp.status_code,
-                           content_type=resp.headers.get("content-type"))
-        finally:
-            if own:
-                c.close()
-    return fetch
-
-
-def _read(target: str | Path, fetch: Fetch) -> Fetched:
+def is_local(target: str | Path) -> bool:
+    """True for a file path or file:// URL (read here), False for a URL to download."""
     text = str(target)
-    if text.startswith("file://"):
-        text = text[len("file://"):]
-    if isinstance(target, Path) or "://" not in text:
-        p = Path(text)
-        return Fetched(url=p.resolve().as_uri(), body=p.read_bytes(), status=None, content_type="text/csv",
-                       path=str(p))
-    return fetch(text)
+    return isinstance(target, Path) or text.startswith("file://") or "://" not in text
+
+
+def read_local(target: str | Path) -> Fetched:
+    """Read a local CSV (a path or a file:// URL) as a Fetched body."""
+    p = Path(str(target).removeprefix("file://"))
+    return Fetched(url=p.resolve().as_uri(), body=p.read_bytes(), status=None, content_type="text/csv", path=str(p))
 
 
 def _now() -> datetime:
@@ -164,7 +145,7 @@ def merge_releases(con: duckdb.DuckDBPyConnection, rows: Iterable[dict[str, Any]
             "release_date", "open_weights", "accessibility", "source_url", "origin", "note"]
     existing = {
         row[0]: dict(zip(cols, row, strict=True))
-        for row in con.execute(f"SELECT {', '.join(cols)} FROM releases").fetchall()
+        for row in con.execute(f"SELECT {', '.join(cols)} FROM releases").fetchall()  # noqa: S608 - fixed names
     }
     now = _now()
     out = []
@@ -217,10 +198,8 @@ class SyncCounts:
                 "undated": self.undated, "seeds": self.seeds, "errors": list(self.errors)}
 
 
-def sync_epoch(con: duckdb.DuckDBPyConnection, target: str | Path, fetch: Fetch, counts: SyncCounts,
-               record_url: str | None = None) -> None:
-    """Fetch (or read) one Epoch CSV and store its snapshot, releases, scores and undated rows."""
-    got = _read(target, fetch)
+def sync_epoch(con: duckdb.DuckDBPyConnection, got: Fetched, counts: SyncCounts, record_url: str | None = None) -> None:
+    """Store one Epoch CSV body: its snapshot, releases, scores and undated rows."""
     parsed = parse_epoch_csv(got.body, record_url or got.url)
     sid = store_snapshot(con, got, parsed.kind, parsed.n_rows, url=record_url)
     counts.snapshots += 1
@@ -231,9 +210,8 @@ def sync_epoch(con: duckdb.DuckDBPyConnection, target: str | Path, fetch: Fetch,
         counts.undated += len(parsed.undated)
 
 
-def sync_hf(con: duckdb.DuckDBPyConnection, url: str, fetch: Fetch, counts: SyncCounts) -> None:
-    """Fetch one Hub API response (list or single model) and store its snapshot and releases."""
-    got = _read(url, fetch)
+def sync_hf(con: duckdb.DuckDBPyConnection, got: Fetched, counts: SyncCounts) -> None:
+    """Store one Hub API response body (list or single model): its snapshot and releases."""
     parts = urlsplit(got.url)
     base = f"{parts.scheme}://{parts.netloc}" if parts.scheme.startswith("http") else "https://huggingface.co"
     rows, n = parse_hf_models(got.body, base_url=base)
@@ -245,36 +223,34 @@ def sync_hf(con: duckdb.DuckDBPyConnection, url: str, fetch: Fetch, counts: Sync
 
 def sync_releases(
     con: duckdb.DuckDBPyConnection,
-    epoch_urls: Sequence[str | Path] = (),
-    hf_urls: Sequence[str] = (),
+    epoch: Sequence[Fetched] = (),
+    hf: Sequence[Fetched] = (),
     *,
     seeds: bool = True,
     bundled: bool = False,
-    fetch: Fetch | httpx.Client | None = None,
 ) -> SyncCounts:
-    """Sync releases and scores from seeds, Epoch CSVs and Hub API URLs; one failing source never stops the rest.
+    """Load releases and scores from seeds, Epoch CSV bodies and Hub API bodies; one bad body never stops the rest.
 
     `bundled=True` also loads the ECI snapshot shipped in seeds/epoch-eci (offline demo).
     """
-    fetcher: Fetch = http_fetch(fetch) if isinstance(fetch, httpx.Client) or fetch is None else fetch
     counts = SyncCounts()
     if bundled:
         try:
-            sync_epoch(con, BUNDLED_ECI, fetcher, counts, record_url=BUNDLED_ECI_URL)
+            sync_epoch(con, read_local(BUNDLED_ECI), counts, record_url=BUNDLED_ECI_URL)
         except (OSError, csv.Error) as exc:
             counts.errors.append(f"{BUNDLED_ECI}: {exc}")
-    for target in epoch_urls:
+    for got in epoch:
         try:
-            sync_epoch(con, target, fetcher, counts)
-        except (httpx.HTTPError, OSError, csv.Error) as exc:
-            log.warning("epoch source %s failed: %s", target, exc)
-            counts.errors.append(f"{target}: {type(exc).__name__}: {exc}")
-    for url in hf_urls:
+            sync_epoch(con, got, counts)
+        except (ValueError, csv.Error) as exc:
+            log.warning("epoch source %s failed: %s", got.url, exc)
+            counts.errors.append(f"{got.url}: {type(exc).__name__}: {exc}")
+    for got in hf:
         try:
-            sync_hf(con, url, fetcher, counts)
-        except (httpx.HTTPError, OSError, csv.Error) as exc:
-            log.warning("hub source %s failed: %s", url, exc)
-            counts.errors.append(f"{url}: {type(exc).__name__}: {exc}")
+            sync_hf(con, got, counts)
+        except (ValueError, csv.Error) as exc:
+            log.warning("hub source %s failed: %s", got.url, exc)
+            counts.errors.append(f"{got.url}: {type(exc).__name__}: {exc}")
     if seeds and SEED_RELEASES.exists():
         # Seeds last: they are the curated facts and must win whatever order sources arrive in.
         seed_rows = load_seed_rows()

@@ -4,13 +4,17 @@ Gap claims: the measured lag at the claim's publication date between its subject
 with the claimed range → within / overstated / understated / unmeasurable.
 Forecast claims: did a model of the subject group reach the target level (or get released) inside the deadline
 window → confirmed / incorrect / pending / unresolvable; a forecast whose deadline ended before it was published is
-"flagged" and never confirmed.
+"flagged" and never confirmed; one no data can decide (AGI by 2030) is pending until its deadline, then
+"needs-judgment".
+A verdict rests only on a publication date the page or its feed wrote, to the day or month (see
+`usable_date`); any other claim is "undated". Every outcome carries a short `reason` code (REASONS).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -19,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from schemas import Outcome
+from schemas import TRUSTED_DATE_PRECISIONS, TRUSTED_DATE_SOURCES, Outcome
 from warehouse.load import insert, to_arrow
 from warehouse.outcomes.lag import (
     DAYS_PER_MONTH,
@@ -31,6 +35,7 @@ from warehouse.outcomes.lag import (
     parse_group,
     series_from_points,
 )
+from warehouse.provenance import backfill_date_provenance
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +50,26 @@ PARITY_MONTHS = 1.0
 # the data says nothing about the claim's date.
 STALE_DAYS = 92
 RESOLVED_VERDICTS = frozenset({"within", "overstated", "understated", "confirmed", "incorrect"})
+# Why a claim got its verdict, one code per outcome (the `reason` column; v_outcome_coverage counts them).
+REASONS = {
+    "measured": "a lag measured on the claim's date, compared with the claimed range",
+    "bound": "only a lower bound of the lag is known, and the claimed range lies wholly on one side of it",
+    "lower-bound": "only a lower bound of the lag is known, and the claimed range straddles it",
+    "direction-only": "no months claimed: only the direction was checked",
+    "undated": "no publication date written by the page or its feed, to the day or month",
+    "negated-or-conditional": "negated or conditional claims are not scored",
+    "no-subject": "the claim names no group to measure",
+    "no-scores": "no scores for one of the groups (or the reference model) by the claim's date",
+    "scores-stale": "the scores end too long before the claim's date",
+    "deadline-before-publication": "the deadline ended before the claim was published",
+    "conditional": "conditional forecasts are not scored",
+    "scores": "decided by capability scores inside the deadline window",
+    "release": "decided by the release registry inside the deadline window",
+    "window-open": "the deadline window is still open",
+    "no-target-score": "the target has no score yet",
+    "no-data-source": "no dataset can decide it (no target model, no named release): a person must judge",
+    "error": "the resolver failed on this claim",
+}
 
 
 @dataclass
@@ -69,6 +94,8 @@ class ClaimRow:
     published_at: date | None = None
     timeframe: str | None = None
     as_of_text: str | None = None
+    # Why published_at is None though the claim or its document has a date (guessed, year-only, ...).
+    undated_note: str | None = None
 
 
 @dataclass
@@ -91,24 +118,49 @@ def _json_dict(value: Any) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
+def usable_date(claim_day: date | None, doc_day: date | None, source: str | None,
+                precision: str | None) -> tuple[date | None, str | None]:
+    """The publication date a verdict may rest on, or None with the reason the stored one is not enough.
+
+    A date qualifies when the page or its feed wrote it (feed, meta, url, dateline) to the day or month. A claim
+    whose document has no date may carry its own (given by the caller, e.g. `extract --published`).
+
+    >>> usable_date(date(2026, 2, 1), date(2026, 2, 1), "meta", "month")
+    (datetime.date(2026, 2, 1), None)
+    >>> usable_date(date(2025, 1, 1), date(2025, 1, 1), "guess", "year")
+    (None, 'publication date 2025-01-01 is a guess (year precision), not written by the page or its feed')
+    """
+    if doc_day is None:
+        return claim_day, None
+    if source in TRUSTED_DATE_SOURCES and precision in TRUSTED_DATE_PRECISIONS:
+        return doc_day, None  # the document's: a claim extracted before its date was re-read may hold an older one
+    if source is None:
+        return None, (f"publication date {doc_day} has no recorded provenance (stored before migration 0006, "
+                      "and its raw page is not kept to re-read)")
+    what = "a guess" if source == "guess" else f"from {source}"
+    return None, f"publication date {doc_day} is {what} ({precision} precision), not written by the page or its feed"
+
+
 def load_claims(con: duckdb.DuckDBPyConnection) -> list[ClaimRow]:
-    """Read every claim with its effective publication date (claim's own, else its document's)."""
+    """Read every claim with the publication date a verdict may rest on (see usable_date)."""
     rows = con.execute(
         "SELECT c.claim_id, c.kind, c.direction, c.months_low, c.months_high, c.approximate, c.subject_group, "
         "c.reference_group, c.models, c.target_models, c.deadline_start, c.deadline_end, c.negated, "
-        "c.conditional, c.flags, coalesce(c.published_at, CAST(d.published_at AS DATE)), c.timeframe, c.as_of_text "
+        "c.conditional, c.flags, c.published_at, c.timeframe, c.as_of_text, CAST(d.published_at AS DATE), "
+        "d.published_source, d.published_precision "
         "FROM claims AS c LEFT JOIN documents AS d USING (doc_id) ORDER BY c.claim_id"
     ).fetchall()
-    return [
-        ClaimRow(
+    out = []
+    for r in rows:
+        day, why = usable_date(r[15], r[18], r[19], r[20])
+        out.append(ClaimRow(
             claim_id=r[0], kind=r[1], direction=r[2], months_low=r[3], months_high=r[4], approximate=bool(r[5]),
             subject_group=_json_dict(r[6]), reference_group=_json_dict(r[7]), models=list(r[8] or []),
             target_models=list(r[9] or []), deadline_start=r[10], deadline_end=r[11], negated=bool(r[12]),
-            conditional=bool(r[13]), flags=list(r[14] or []), published_at=r[15], timeframe=r[16],
-            as_of_text=r[17],
-        )
-        for r in rows
-    ]
+            conditional=bool(r[13]), flags=list(r[14] or []), published_at=day, timeframe=r[16],
+            as_of_text=r[17], undated_note=why,
+        ))
+    return out
 
 
 def load_registry(con: duckdb.DuckDBPyConnection, as_of: date, metric: str = "eci") -> Registry:
@@ -118,7 +170,7 @@ def load_registry(con: duckdb.DuckDBPyConnection, as_of: date, metric: str = "ec
             "origin"]
     rel = {
         str(r[0]): dict(zip(cols, r, strict=True))
-        for r in con.execute(f"SELECT {', '.join(cols)} FROM releases").fetchall()
+        for r in con.execute(f"SELECT {', '.join(cols)} FROM releases").fetchall()  # noqa: S608 - constant columns
     }
     return Registry(points, rel, metric)
 
@@ -150,13 +202,14 @@ def _release_evidence(reg: Registry, model_id: str) -> dict[str, Any] | None:
             "source_url": r.get("source_url"), "origin": r.get("origin")}
 
 
-def _outcome(claim: ClaimRow, as_of: date, verdict: str, method: str, *, measured: float | None = None,
-             error: float | None = None, evidence: list[dict[str, Any]] | None = None,
-             note: str | None = None) -> Outcome:
+def _outcome(claim: ClaimRow, as_of: date, verdict: str, method: str, reason: str, *,
+             measured: float | None = None, error: float | None = None,
+             evidence: list[dict[str, Any]] | None = None, note: str | None = None) -> Outcome:
+    assert reason in REASONS, reason
     return Outcome(claim_id=claim.claim_id, as_of=as_of, verdict=verdict,  # type: ignore[arg-type]
                    measured_months=None if measured is None else round(measured, 2),
                    error_months=None if error is None else round(error, 2), evidence=evidence or [],
-                   method=method, note=note)
+                   method=method, reason=reason, note=note)
 
 
 def _is_single_model(group: dict[str, str]) -> bool:
@@ -230,8 +283,17 @@ def _resolve_past_gap(claim: ClaimRow, reg: Registry, as_of: date, lagging: dict
     ok = [p for p in series.points if not p.censored]
     span = f"{start}..{end}"
     if not ok:
-        return _outcome(claim, as_of, "unmeasurable", method,
-                        note=f"no uncensored lag for {span} (no overlapping scores)")
+        bounds = [p.lag_months for p in series.points]
+        if bounds:  # every day censored: the lag was at least the smallest of them throughout the period
+            ev: list[dict[str, Any]] = [{
+                "table": "lag_series", "lagging": lagging, "leading": leading, "metric": reg.metric,
+                "from": start.isoformat(), "to": end.isoformat(), "censored_days": len(bounds),
+                "min_lower_bound_months": round(min(bounds), 2)}]
+            return _judge_lower_bound(claim, as_of, method, min(bounds), ev, (
+                f"past claim over {span}: lag is at least {min(bounds):.1f} months (leading group's data starts "
+                "above)"))
+        return _outcome(claim, as_of, "unmeasurable", method, "no-scores",
+                        note=f"no lag for {span} (no overlapping scores)")
     months = [p.lag_months for p in ok]
     lo, hi, avg = min(months), max(months), sum(months) / len(months)
     evidence: list[dict[str, Any]] = [{
@@ -250,7 +312,7 @@ def _resolve_past_gap(claim: ClaimRow, reg: Registry, as_of: date, lagging: dict
         verdict, error = "overstated", low - hi
     else:
         verdict, error = "understated", high - lo
-    return _outcome(claim, as_of, verdict, method, measured=avg, error=error, evidence=evidence,
+    return _outcome(claim, as_of, verdict, method, "measured", measured=avg, error=error, evidence=evidence,
                     note=f"past claim measured over {span}: lag {lo:.1f}-{hi:.1f} months, mean {avg:.1f}")
 
 
@@ -263,13 +325,14 @@ def resolve_gap(claim: ClaimRow, reg: Registry, as_of: date) -> Outcome:
     """Measure the gap a claim asserts at its publication date and compare it with the claimed range."""
     method = f"{METHOD_VERSION}:gap:{reg.metric}"
     if claim.negated or claim.conditional:
-        return _outcome(claim, as_of, "unmeasurable", method,
+        return _outcome(claim, as_of, "unmeasurable", method, "negated-or-conditional",
                         note="negated or conditional gap claims are not scored")
     if claim.published_at is None:
-        return _outcome(claim, as_of, "unmeasurable", method, note="claim has no publication date")
+        return _outcome(claim, as_of, "unmeasurable", method, "undated",
+                        note=claim.undated_note or "claim has no publication date")
     subject = effective_group(parse_group(claim.subject_group))
     if not subject:
-        return _outcome(claim, as_of, "unmeasurable", method, note="claim names no subject group")
+        return _outcome(claim, as_of, "unmeasurable", method, "no-subject", note="claim names no subject group")
     reference = effective_group(parse_group(claim.reference_group) or default_reference(subject))
     reference = _refine_reference(claim, subject, reference, reg)
     if claim.direction == "ahead":
@@ -281,7 +344,8 @@ def resolve_gap(claim: ClaimRow, reg: Registry, as_of: date) -> Outcome:
         return _resolve_past_gap(claim, reg, as_of, lagging, leading, period, method)
     day, day_note = _measure_day(min(claim.published_at, as_of), reg)
     if day is None:
-        return _outcome(claim, as_of, "unmeasurable", method, note=day_note)
+        return _outcome(claim, as_of, "unmeasurable", method, "scores-stale" if reg.points else "no-scores",
+                        note=day_note)
     pts = [p for p in reg.points if p.day <= day]
     if _is_single_model(leading):
         measured, lower, evidence, note = _lag_behind_model(pts, lagging, leading, day, reg)
@@ -291,11 +355,11 @@ def resolve_gap(claim: ClaimRow, reg: Registry, as_of: date) -> Outcome:
     lag_f = Frontier.of(p for p in pts if matches(lagging, p))
     lead_f = Frontier.of(p for p in pts if matches(leading, p))
     if not lag_f.records or not lead_f.records:
-        return _outcome(claim, as_of, "unmeasurable", method,
+        return _outcome(claim, as_of, "unmeasurable", method, "no-scores",
                         note=_join(f"no {reg.metric} scores for one of the groups by {day}", day_note))
     lp = lag_on(lag_f, lead_f, day)
     if lp is None:
-        return _outcome(claim, as_of, "unmeasurable", method, note="lagging group has no score yet")
+        return _outcome(claim, as_of, "unmeasurable", method, "no-scores", note="lagging group has no score yet")
     evidence = _lag_evidence(lp, lag_f, lead_f, lagging, leading, reg)
     measured = lp.lag_months
     if claim.direction == "parity":
@@ -308,24 +372,41 @@ def resolve_gap(claim: ClaimRow, reg: Registry, as_of: date) -> Outcome:
 
 
 def _claimed_range(claim: ClaimRow) -> tuple[float, float] | None:
+    """The claimed gap as [low, high] months; one-sided claims are open ("over a year" → [12, ∞))."""
     if claim.direction == "parity":
         return (-(claim.months_high or PARITY_MONTHS), claim.months_high or PARITY_MONTHS)
-    lo = claim.months_low if claim.months_low is not None else claim.months_high
-    hi = claim.months_high if claim.months_high is not None else claim.months_low
-    if lo is None or hi is None:
+    lo, hi = claim.months_low, claim.months_high
+    if lo is None and hi is None:
         return None
+    if lo is None:
+        return (0.0, float(hi))  # type: ignore[arg-type]
+    if hi is None:
+        return (float(lo), math.inf)
     return (min(lo, hi), max(lo, hi))
 
 
 def _judge_lower_bound(claim: ClaimRow, as_of: date, method: str, lower: float | None,
                        evidence: list[dict[str, Any]], note: str | None) -> Outcome:
-    """Only a lower bound is known: it can still show a claim understated the gap, never that it was right."""
+    """Only a lower bound L is known (the lag is L or more): decide when the claimed range lies wholly on one side.
+
+    A claimed range ending below L - tolerance understated the gap; an open range ("over a year") or a bare
+    direction that every lag of L or more satisfies is within. Anything else stays unmeasurable.
+    """
+    if lower is None:
+        return _outcome(claim, as_of, "unmeasurable", method, "no-scores", evidence=evidence, note=note)
     tol = APPROX_TOLERANCE_MONTHS if claim.approximate else TOLERANCE_MONTHS
     rng = _claimed_range(claim)
-    if lower is not None and rng is not None and lower > rng[1] + tol:
-        return _outcome(claim, as_of, "understated", method, measured=lower, error=rng[1] - lower,
-                        evidence=evidence, note=_join(note, "measured value is a lower bound"))
-    return _outcome(claim, as_of, "unmeasurable", method, measured=lower, evidence=evidence, note=note)
+    bound_note = _join(note, "measured value is a lower bound")
+    if rng is not None and lower > rng[1] + tol:
+        return _outcome(claim, as_of, "understated", method, "bound", measured=lower, error=rng[1] - lower,
+                        evidence=evidence, note=bound_note)
+    wholly_inside = (rng is not None and math.isinf(rng[1]) and lower >= rng[0] - tol) or (
+        rng is None and claim.direction in ("behind", "ahead") and lower > tol)
+    if wholly_inside:
+        return _outcome(claim, as_of, "within", method, "bound", measured=lower, error=0.0, evidence=evidence,
+                        note=bound_note)
+    return _outcome(claim, as_of, "unmeasurable", method, "lower-bound", measured=lower, evidence=evidence,
+                    note=note)
 
 
 def _lag_evidence(lp: Any, lag_f: Frontier, lead_f: Frontier, lagging: dict[str, str], leading: dict[str, str],
@@ -386,15 +467,16 @@ def _judge(claim: ClaimRow, as_of: date, method: str, measured: float, evidence:
         verdict, error = "overstated", low - measured
     else:
         verdict, error = "understated", high - measured
-    return _outcome(claim, as_of, verdict, method, measured=measured, error=error, evidence=evidence, note=note)
+    return _outcome(claim, as_of, verdict, method, "measured", measured=measured, error=error, evidence=evidence,
+                    note=note)
 
 
 def _direction_only(claim: ClaimRow, as_of: date, method: str, measured: float, evidence: list[dict[str, Any]],
                     note: str | None, tol: float) -> Outcome:
     """A direction without a number ("China is behind"): right when the measured gap points the same way."""
     verdict = "within" if measured > tol else "overstated"
-    return _outcome(claim, as_of, verdict, method, measured=measured, error=None, evidence=evidence,
-                    note=note or "no months claimed: direction checked only")
+    return _outcome(claim, as_of, verdict, method, "direction-only", measured=measured, error=None,
+                    evidence=evidence, note=note or "no months claimed: direction checked only")
 
 
 def _target_models(ids: list[str]) -> dict[str, str]:
@@ -402,73 +484,103 @@ def _target_models(ids: list[str]) -> dict[str, str]:
 
 
 def resolve_forecast(claim: ClaimRow, reg: Registry, as_of: date) -> Outcome:
-    """Decide a forecast: confirmed, incorrect, pending, unresolvable, or flagged (deadline before publication)."""
+    """Decide a forecast: confirmed, incorrect, pending, needs-judgment, unresolvable or flagged."""
     method = f"{METHOD_VERSION}:forecast:{reg.metric}"
+    if claim.published_at is None:
+        return _outcome(claim, as_of, "unresolvable", method, "undated",
+                        note=claim.undated_note or "claim has no publication date")
     if "deadline_before_publication" in claim.flags or (
-        claim.deadline_end is not None and claim.published_at is not None and claim.deadline_end < claim.published_at
+        claim.deadline_end is not None and claim.deadline_end < claim.published_at
     ):
-        return _outcome(claim, as_of, "flagged", method, evidence=[{
-            "table": "claims", "published_at": claim.published_at.isoformat() if claim.published_at else None,
+        return _outcome(claim, as_of, "flagged", method, "deadline-before-publication", evidence=[{
+            "table": "claims", "published_at": claim.published_at.isoformat(),
             "deadline_end": claim.deadline_end.isoformat() if claim.deadline_end else None, "flags": claim.flags}],
                         note="deadline ended before the claim was published; never scored as confirmed")
     if claim.conditional:
-        return _outcome(claim, as_of, "unresolvable", method, note="conditional forecast")
-    start = claim.deadline_start or claim.published_at
-    end = claim.deadline_end
-    subject = effective_group(parse_group(claim.subject_group))
-    window = f"[{start or '…'}, {end or '…'}]"
-    passed = end is not None and end < as_of
-
+        return _outcome(claim, as_of, "unresolvable", method, "conditional", note="conditional forecast")
     if claim.target_models:
-        target = _target_models(claim.target_models)
-        tpts = [p for p in reg.points if matches(target, p)]
-        if not tpts:
-            return _outcome(claim, as_of, "unresolvable", method,
-                            note=f"target {', '.join(claim.target_models)} has no {reg.metric} score")
-        before = [p for p in tpts if claim.published_at is None or p.day <= claim.published_at]
-        tref = max(before, key=lambda p: p.value) if before else min(tpts, key=lambda p: p.day)
-        level = tref.value
-        cands = [p for p in reg.points if matches(subject, p) and not matches(target, p)
-                 and p.value >= level and (start is None or p.day >= start) and (end is None or p.day <= end)]
-        if cands:
-            first = min(cands, key=lambda p: (p.day, -p.value))
-            ev = [first.evidence(), tref.evidence()]
-            rel = _release_evidence(reg, first.model_id)
-            if rel:
-                ev.append(rel)
-            return _outcome(claim, as_of, "confirmed", method, evidence=ev,
-                            note=f"{first.model_id} reached {tref.model_id}'s {reg.metric} on {first.day}")
-        in_window = [p for p in reg.points if matches(subject, p) and not matches(target, p)
-                     and (start is None or p.day >= start) and (end is None or p.day <= end)]
-        ev = [tref.evidence()]
-        if in_window:
-            ev.insert(0, max(in_window, key=lambda p: p.value).evidence())
-        if passed:
-            return _outcome(claim, as_of, "incorrect", method, evidence=ev,
-                            note=f"no model of the group reached {tref.model_id}'s level in {window}")
-        return _outcome(claim, as_of, "pending", method, evidence=ev, note=f"window {window} still open")
-
+        return _forecast_by_scores(claim, reg, as_of, method)
     named = list(claim.models)
+    subject = effective_group(parse_group(claim.subject_group))
     if not named and _is_single_model(subject):
         named = [subject["model"]]
     if named:
-        group = _target_models(named)
-        hits = []
-        for mid, r in reg.releases.items():
-            d = r.get("release_date")
-            if d is None or d > as_of:
-                continue
-            if matches(group, ModelPoint(mid, d, 0.0)) and (start is None or d >= start) and (end is None or d <= end):
-                hits.append((d, mid))
-        if hits:
-            d, mid = min(hits)
-            ev = [e for e in [_release_evidence(reg, mid)] if e]
-            return _outcome(claim, as_of, "confirmed", method, evidence=ev, note=f"{mid} released {d}")
+        return _forecast_by_release(claim, reg, as_of, method, named)
+    return _forecast_without_data(claim, as_of, method)
+
+
+def _window(claim: ClaimRow) -> tuple[date | None, date | None, str]:
+    start = claim.deadline_start or claim.published_at
+    end = claim.deadline_end
+    return start, end, f"[{start or '…'}, {end or '…'}]"
+
+
+def _forecast_by_scores(claim: ClaimRow, reg: Registry, as_of: date, method: str) -> Outcome:
+    """A capability forecast: did a subject-group model reach the target's score inside the window?"""
+    start, end, window = _window(claim)
+    passed = end is not None and end < as_of
+    subject = effective_group(parse_group(claim.subject_group))
+    target = _target_models(claim.target_models)
+    tpts = [p for p in reg.points if matches(target, p)]
+    if not tpts:
+        note = f"target {', '.join(claim.target_models)} has no {reg.metric} score"
         if passed:
-            return _outcome(claim, as_of, "incorrect", method,
-                            note=f"no release of {', '.join(named)} recorded in {window}")
-        return _outcome(claim, as_of, "pending", method, note=f"window {window} still open")
-    return _outcome(claim, as_of, "unresolvable", method, note="no measurable target (no target model or release)")
+            return _outcome(claim, as_of, "unresolvable", method, "no-target-score", note=note)
+        return _outcome(claim, as_of, "pending", method, "no-target-score", note=f"{note} yet; window {window} open")
+    before = [p for p in tpts if claim.published_at is None or p.day <= claim.published_at]
+    tref = max(before, key=lambda p: p.value) if before else min(tpts, key=lambda p: p.day)
+    level = tref.value
+    cands = [p for p in reg.points if matches(subject, p) and not matches(target, p)
+             and p.value >= level and (start is None or p.day >= start) and (end is None or p.day <= end)]
+    if cands:
+        first = min(cands, key=lambda p: (p.day, -p.value))
+        ev = [first.evidence(), tref.evidence()]
+        rel = _release_evidence(reg, first.model_id)
+        if rel:
+            ev.append(rel)
+        return _outcome(claim, as_of, "confirmed", method, "scores", evidence=ev,
+                        note=f"{first.model_id} reached {tref.model_id}'s {reg.metric} on {first.day}")
+    in_window = [p for p in reg.points if matches(subject, p) and not matches(target, p)
+                 and (start is None or p.day >= start) and (end is None or p.day <= end)]
+    ev = [tref.evidence()]
+    if in_window:
+        ev.insert(0, max(in_window, key=lambda p: p.value).evidence())
+    if passed:
+        return _outcome(claim, as_of, "incorrect", method, "scores", evidence=ev,
+                        note=f"no model of the group reached {tref.model_id}'s level in {window}")
+    return _outcome(claim, as_of, "pending", method, "window-open", evidence=ev, note=f"window {window} still open")
+
+
+def _forecast_by_release(claim: ClaimRow, reg: Registry, as_of: date, method: str, named: list[str]) -> Outcome:
+    """A release forecast: was one of the named models released inside the window?"""
+    start, end, window = _window(claim)
+    group = _target_models(named)
+    hits = []
+    for mid, r in reg.releases.items():
+        d = r.get("release_date")
+        if d is None or d > as_of:
+            continue
+        if matches(group, ModelPoint(mid, d, 0.0)) and (start is None or d >= start) and (end is None or d <= end):
+            hits.append((d, mid))
+    if hits:
+        d, mid = min(hits)
+        ev = [e for e in [_release_evidence(reg, mid)] if e]
+        return _outcome(claim, as_of, "confirmed", method, "release", evidence=ev, note=f"{mid} released {d}")
+    if end is not None and end < as_of:
+        return _outcome(claim, as_of, "incorrect", method, "release",
+                        note=f"no release of {', '.join(named)} recorded in {window}")
+    return _outcome(claim, as_of, "pending", method, "window-open", note=f"window {window} still open")
+
+
+def _forecast_without_data(claim: ClaimRow, as_of: date, method: str) -> Outcome:
+    """No dataset can decide it (AGI by 2030): pending until the deadline, then a person must judge it."""
+    _start, end, window = _window(claim)
+    if end is not None and end >= as_of:
+        return _outcome(claim, as_of, "pending", method, "no-data-source",
+                        note=f"no target model or release to check; window {window} open, judged after it ends")
+    when = f"deadline {end} has passed" if end is not None else "no deadline"
+    return _outcome(claim, as_of, "needs-judgment", method, "no-data-source",
+                    note=f"no target model or release to check and {when}: needs a person's judgment")
 
 
 def resolve_claim(claim: ClaimRow, reg: Registry, as_of: date) -> Outcome:
@@ -480,12 +592,14 @@ def resolve_claim(claim: ClaimRow, reg: Registry, as_of: date) -> Outcome:
     except (ValueError, TypeError, KeyError) as exc:
         log.warning("claim %s could not be resolved: %s", claim.claim_id, exc)
         verdict = "unmeasurable" if claim.kind == "gap" else "unresolvable"
-        return _outcome(claim, as_of, verdict, f"{METHOD_VERSION}:error", note=f"{type(exc).__name__}: {exc}")
+        return _outcome(claim, as_of, verdict, f"{METHOD_VERSION}:error", "error",
+                        note=f"{type(exc).__name__}: {exc}")
 
 
 def resolve(con: duckdb.DuckDBPyConnection, as_of: date | None = None, metric: str = "eci") -> dict[str, int]:
     """Resolve every stored claim as of a date; rows for that as_of are replaced, older ones kept. Returns counts."""
     day = as_of or datetime.now(UTC).date()
+    backfill_date_provenance(con)  # documents parsed before dates had a provenance: re-read them once
     reg = load_registry(con, day, metric)
     outcomes = [resolve_claim(c, reg, day) for c in load_claims(con)]
     now = datetime.now(UTC).replace(tzinfo=None)

@@ -1,4 +1,4 @@
--- Each claim joined to the document it came from.
+-- Each claim joined to the document it came from, with its publication date's provenance and precision.
 CREATE OR REPLACE VIEW v_claims AS
 SELECT
     c.claim_id,
@@ -31,6 +31,17 @@ SELECT
     c.extractor_version,
     c.doc_id,
     coalesce(c.published_at, CAST(d.published_at AS DATE)) AS published_at,
+    -- Where the date came from (feed | meta | url | dateline | guess) and how precise it is (day | month | year;
+    -- a month or year is shown as its first day). NULL for documents parsed before migration 0006.
+    d.published_source,
+    d.published_precision,
+    -- The date a verdict may rest on: written by the page or its feed, to the day or month (or given with the
+    -- claim itself when its document has none). Claims without one are resolved as "undated".
+    CASE
+        WHEN d.published_at IS NULL THEN c.published_at IS NOT NULL
+        ELSE coalesce(d.published_source IN ('feed', 'meta', 'url', 'dateline')
+                      AND d.published_precision IN ('day', 'month'), FALSE)
+    END AS published_usable,
     d.url,
     d.canonical_url,
     d.title,

@@ -13,6 +13,7 @@ SELECT
     o.error_months,
     o.evidence,
     o.method,
+    o.reason,
     o.note,
     o.computed_at,
     o.verdict IN ('within', 'overstated', 'understated', 'confirmed', 'incorrect') AS resolved,
