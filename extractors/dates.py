@@ -79,7 +79,8 @@ _CORE = rf"""
         \s*-?\s*(?:in\s+)?(?P<py>{_YREF}))
   | (?P<yearend>(?:the\s+)?(?:year[- ]end|end\s+of\s+the\s+year|end\s+of\s+this\s+year|year's\s+end))
   | (?P<midyear>(?:the\s+)?mid-?year|the\s+middle\s+of\s+the\s+year|midyear)
-  | (?P<decade>(?:the\s+)?end\s+of\s+the\s+decade|(?:the\s+)?decade['’]s\s+end|(?:the\s+)?(?:(?P<decp>early|mid|late)[- ]?)?(?P<dec>20[0-9]0)s)
+  | (?P<decade>(?:the\s+)?end\s+of\s+the\s+decade|(?:the\s+)?decade['’]s\s+end
+      |(?:the\s+)?(?:(?P<decp>early|mid|late)[- ]?)?(?P<dec>20[0-9]0)s)
   | (?P<season>(?:(?P<srel>this|next|last|the\s+coming)\s+)?(?P<sname>spring|summer|fall|autumn|winter)
         (?:\s+(?:of\s+)?(?P<sy>{_YEAR}))?)
   | (?P<my>{_MON}(?:\s+of)?\s+(?P<myy>{_YEAR}|{_REL_YEAR}))

@@ -5,7 +5,8 @@ import importlib
 
 import pytest
 
-MODULES = ["extractors.numbers", "extractors.dates", "extractors.models", "extractors.groups", "extractors.rules.base", "extractors.rules.attribution", "extractors.rules.gaps",
+MODULES = ["extractors.numbers", "extractors.dates", "extractors.models", "extractors.groups", "extractors.rules.base",
+           "extractors.rules.attribution", "extractors.rules.gaps",
            "extractors.rules.parity", "extractors.rules.forecasts",
            "extractors.claims", "extractors.retrie"]
 

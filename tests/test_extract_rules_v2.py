@@ -11,7 +11,7 @@ from extractors.claims import extract
 from extractors.dates import find_dates
 from extractors.rules.base import demo_ctx
 from extractors.rules.forecasts import generic_forecasts, milestone_claims, release_claims
-from extractors.rules.gaps import _FAMILIES, find_durations, gap_claims
+from extractors.rules.gaps import _FAMILIES, find_durations
 
 PUB = date(2026, 3, 10)
 
@@ -64,7 +64,8 @@ def test_parity_lookalikes(text):
 
 
 def test_milestones_pair_each_name_with_its_date():
-    got = [(d["target"], d["deadline_end"]) for d in milestone_claims(demo_ctx("One futurist: AGI by 2031, ASI by 2040."))]
+    drafts = milestone_claims(demo_ctx("One futurist: AGI by 2031, ASI by 2040."))
+    got = [(d["target"], d["deadline_end"]) for d in drafts]
     assert got == [("AGI", date(2031, 12, 31)), ("ASI", date(2040, 12, 31))]
 
 
