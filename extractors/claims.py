@@ -52,7 +52,7 @@ _UNIT = re.compile(r"\b(?:months?|years?|weeks?|quarters?|decades?|nanoseconds?|
 _DOC_AI = re.compile(r"\b(?:AI|A\.I\.|artificial intelligence|LLMs?|language models?|chatbots?|open[- ]source models?|"
                      r"open[- ]weights?)\b")
 _PARITY_HINT = re.compile(r"caught|catch|parity|par\b|gap|neck|level|matche|rival|equal|erased|perform|comparabl|"
-                          r"equivalent|frontier|good\s+as", re.IGNORECASE)
+                          r"equivalent|frontier|good\s+as|similar|analogous|pace|spitting|match", re.IGNORECASE)
 _FORECAST_HINT = re.compile(
     r"\b(?:will|won't|would|shall|going\s+to|expect\w*|set\s+to|likely|poised|on\s+track|on\s+course|"
     r"on\s+pace|slated|scheduled|due|plan\w*|aim\w*|goal|target\w*|hop\w+|intend\w*|want\w*|seek\w*|"
@@ -447,7 +447,26 @@ def _carried_attribution(text: str, sents: _Sentences, s: int, e: int) -> str | 
         return look_back(s, named is not None) or anaphor(own)
     if re.match(r"[-•*–\s]*(?:[^“\"\n]{0,40}:\s*)?[“\"]", own):  # a quote going on from the sentences before
         return look_back(s, False, 2)
+    head = _HEADLINE_SPEAKER.match(own)
+    if head and not _NOT_SPEAKER.search(head.group("name")):
+        return head.group("name")  # "Hassabis: AGI likely within five years" (a headline quoting its source)
+    prev_b = sents.before(s)
+    if prev_b is not None and "\n" not in text[prev_b[1]: s] and not _CONTRAST.match(own):
+        # Reported speech goes on in the same paragraph: "Lee predicts that … Top models are only six to nine
+        # months behind." (a new paragraph, or "But …", is the author's voice again)
+        return attribution(text[prev_b[0]: prev_b[1]])
     return None
+
+
+_HEADLINE_SPEAKER = re.compile(r"\s*(?P<name>(?-i:[A-Z][\w.'’-]+)(?:\s+(?-i:[A-Z][\w.'’-]+))?)"
+                               r"(?:\s*\([^)]{0,60}\))?\s*:\s+\S")
+_NOT_SPEAKER = re.compile(
+    r"\b(?:Release|Timeline|Date|Update[sd]?|Summary|Note|Verdict|Source|Predicted|Adjusted|Key|Points?|TL;?DR|"
+    r"Bottom|Line|Answer|Question|Conclusion|Breaking|Exclusive|Opinion|Analysis|Report|Status|Rumou?rs?|Leak|"
+    r"Forecast|Prediction|Outlook|Context|Background|Takeaway|Why|What|How|When|Where|The|This|That|Our|My|"
+    r"Step|Part|Chapter|Table|Figure|Fig|Edit|Disclaimer|Caveat|Verdicts?|Claim|Claims|Status|Result|Results|"
+    r"Expected|Estimated|Launch|Model|Models|AI|AGI|Q\d|H\d|Pros|Cons|Spec|Specs|Price|Pricing|Benchmark\w*)\b")
+_CONTRAST = re.compile(r"\s*[\"“”']?(?:but|however|yet|still|meanwhile|in\s+fact|actually)\b", re.I)
 
 
 def _needs_rules(stext: str) -> bool:
@@ -455,12 +474,28 @@ def _needs_rules(stext: str) -> bool:
     return bool(_UNIT.search(stext) or _PARITY_HINT.search(stext) or _FORECAST_HINT.search(stext))
 
 
+# Characters real pages use in place of plain ones, folded one-for-one (offsets stay valid) before the rules
+# read a document: non-breaking and figure hyphens, the minus sign, no-break and narrow spaces.
+_FOLD = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-", "\u00a0": " ",
+                       "\u202f": " ", "\u2009": " ", "\u2007": " "})
+
+
+def fold_text(text: str) -> str:
+    """The text the rules read: look-alike hyphens and spaces replaced, same length.
+
+    >>> fold_text("by year\u2011end")
+    'by year-end'
+    """
+    return text.translate(_FOLD)
+
+
 class _DocRules:
     """One document's pass of the rule families over its candidate sentences (the state the component keeps)."""
 
     def __init__(self, doc: Doc) -> None:
         ud = doc.user_data
-        self.text = _text(doc)
+        self.raw = _text(doc)
+        self.text = fold_text(self.raw)
         self.published: date | None = ud.get("cw_published")
         self.hits: list[ModelHit] = ud.get("cw_models") or []
         self.starts = [h.start for h in self.hits]
@@ -520,7 +555,7 @@ class _DocRules:
         for d in found:
             if d.get("attributed_to") is None and carried:
                 d["attributed_to"] = carried
-            d.update({"sentence": ctx.text, "start_char": s, "end_char": e})
+            d.update({"sentence": self.raw[s:e], "start_char": s, "end_char": e})
             self.drafts.append(d)
         return True
 
@@ -545,9 +580,13 @@ class _DocRules:
         return b
 
 
-_FOLLOW_UP = re.compile(r"\s*(?:but\s+|and\s+)?(?:today|now|these\s+days|currently|at\s+present|this\s+year)?,?\s*"
+_FOLLOW_UP = re.compile(r"\s*[\"“”']?(?:but\s+|and\s+)?(?:today|now|these\s+days|currently|at\s+present|this\s+year|"
+                        r"maybe|perhaps|probably)?,?\s*"
                         r"(?:it['’]s|it\s+is|that['’]s|the\s+(?:gap|lag|lead|distance)\s+is|they['’]re|they\s+are)\b",
                         re.IGNORECASE)
+
+
+_SIDE_CUE = re.compile(r"\b(?:behind|ahead|trail\w*|lags?|lagging|leads?)\b", re.IGNORECASE)
 
 
 @Language.component("claimwatch_claims_v1")
@@ -567,8 +606,10 @@ def claims_component(doc: Doc) -> Doc:
             continue
         s, e = b
         last = e
-        if not _needs_rules(run.text[s:e]) or not run.run(s, e):
+        if not _needs_rules(run.text[s:e]):
             continue
+        if not run.run(s, e) and not _SIDE_CUE.search(run.text, s, e):
+            continue  # a sentence that places sides without a claim may still be followed by one ("Maybe …")
         nxt = run.follow_up(e)
         if nxt is not None and nxt[0] >= last:
             run.run(*nxt)
@@ -813,6 +854,7 @@ def extract_many(items: Iterable[tuple[str, date | datetime | None, str]], batch
 
 def sentence_context(text: str, published: date | None) -> SentCtx:
     """Build the rule context for a single sentence of text (for tests and doctests)."""
+    text = fold_text(text)
     models, orgs = find_mentions(text)
     hits = sorted(models + orgs, key=lambda h: h.start)
     return SentCtx(0, text, _ents_for(text, 0, len(text), hits, [h.start for h in hits]),

@@ -103,7 +103,7 @@ _PREFIX_WORDS = [
 _PREFIX = rf"(?P<prefix>(?:{trie_alternation(_PREFIX_WORDS)}\s+|pre-)(?:the\s+end\s+of\s+)?)?"
 # "within six months" / "in the next year" are relative spans with the count in front of the unit.
 _WITHIN = rf"(?P<within>(?P<wk>within|in|inside(?:\s+of)?)\s+(?:the\s+next\s+)?(?:(?:about|around|roughly|just|only|" \
-          rf"perhaps|maybe)\s+)?(?P<wn>(?:{NUM}\s*(?:-\s*to\s*-|-|–|to|or)\s*)?(?:{NUM})|a\s+few|a\s+couple\s+of)" \
+          rf"perhaps|maybe)\s+)?(?P<wn>(?:{NUM}\s*(?:-\s*to\s*-|-|–|to|or)\s*)?(?:{NUM})|a\s+few(?:\s+(?:thousand|hundred))?|a\s+couple\s+of)" \
           rf"\s+(?P<wu>{_DUR_UNIT}))"
 
 DATE_RE = re.compile(
@@ -410,6 +410,8 @@ def _from_match(m: re.Match[str], anchor: date | None) -> DateInterval:
     if m.group("within"):
         wn = re.split(r"\s*(?:-|–|\bto\b|\bor\b)+\s*", m.group("wn"))[-1]  # a range ends at its high end
         n = word_number(wn) if not wn.lower().startswith("a ") else (2.0 if "couple" in wn.lower() else 3.0)
+        if re.search(r"thousand|hundred", wn, re.I):
+            return DateInterval(None, None, "relative", text, "within", True)  # "a few thousand days": no end
         if anchor is None:
             return DateInterval(None, None, "relative", text, "within", True)
         months = (n or 1.0) * _unit_months(m.group("wu"))

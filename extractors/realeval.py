@@ -169,12 +169,46 @@ def _describe(c: Claim) -> str:
             f"tf={c.timeframe} by={c.attributed_to}")
 
 
+def _closeness(pred: Claim, gold: dict[str, Any]) -> float:
+    """How far a matching prediction is from the gold claim (smaller is closer): days or months apart."""
+    if gold.get("kind") == "forecast":
+        want = gold.get("deadline_end")
+        return abs((pred.deadline_end - date.fromisoformat(want)).days) if want and pred.deadline_end else 0.0
+    return sum(abs(float(a) - float(b)) for a, b in ((pred.months_low, gold.get("months_low")),
+                                                      (pred.months_high, gold.get("months_high")))
+               if a is not None and b is not None)
+
+
+def assign(golds: list[dict[str, Any]], preds: list[Claim]) -> dict[int, int]:
+    """One-to-one pairs gold → prediction: as many as possible (augmenting paths), each gold trying its closest
+    matching predictions first, so "72% before April 30" is not spent on a neighbouring April 14 claim."""
+    options = [sorted((i for i, p in enumerate(preds) if matches(p, g)), key=lambda i, g=g: _closeness(preds[i], g))
+               for g in golds]
+    owner: dict[int, int] = {}  # prediction → gold
+
+    def place(g: int, seen: set[int]) -> bool:
+        for i in options[g]:
+            if i in seen:
+                continue
+            seen.add(i)
+            if i not in owner or place(owner[i], seen):
+                owner[i] = g
+                return True
+        return False
+
+    for g in range(len(golds)):
+        place(g, set())
+    return {g: i for i, g in owner.items()}
+
+
 def _score_record(rec: dict[str, Any], preds: list[Claim], score: RealScore) -> None:
     used: set[int] = set()
     rid = rec["id"]
-    for gold in rec.get("claims") or []:
+    golds = rec.get("claims") or []
+    pairs = assign(golds, preds)
+    for k, gold in enumerate(golds):
         cons = gold.get("construction") or rec.get("construction") or "unlabelled"
-        hit = next((i for i, p in enumerate(preds) if i not in used and matches(p, gold)), None)
+        hit = pairs.get(k)
         bucket = score.kinds[gold["kind"]]
         if hit is None:
             bucket.fn += 1

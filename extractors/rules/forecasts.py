@@ -35,7 +35,10 @@ FUT = re.compile(
     r"bet(?:ting)?\s+(?:that|on)|hot\s+take\s*:)(?![\w-])", re.I)
 _RELEASE_PLAN = re.compile(
     r"\b(?:slated\s+for|scheduled\s+for|due\s+(?:out\s+)?(?:in|by|for|before)|planned\s+for|"
-    r"(?:is|are)\s+expected\s+(?:in|by|before|around)|set\s+for\s+(?:release|launch)|earmarked\s+for|"
+    r"(?:(?:is|are|was|were)\s+|,\s*|now\s+)?(?:expected|rumou?red|tipped|targeted|projected|planned)\s+"
+    r"(?:for\s+(?:(?:a|an|its)\s+)?(?:release|launch|debut)\s+)?(?:in|by|before|around|for|on|within)|"
+    r"set\s+for\s+(?:release|launch)|earmarked\s+for|(?:pushed|delayed|postponed|moved|slipped)\s+"
+    r"(?:back\s+|further\s+)?(?:to|until|till|into)|"
     r"pencilled\s+in\s+for|penciled\s+in\s+for|coming\s+(?:in|by))\b", re.I)
 _TARGET = re.compile(
     r"\b(?P<verb>(?P<parity>reach(?:es|ing)?\s+parity|achiev(?:e|es|ing)\s+parity|reach(?:es|ing)?|match(?:es|ing)?|"
@@ -112,12 +115,10 @@ def _cue_forecasts(ctx: SentCtx) -> list[Draft]:
     if fut is None and plan is None:
         return []
     target = None
-    if fut is not None:
-        for tm in _TARGET.finditer(text, fut.end(), min(len(text), fut.end() + 70)):
-            gap_txt = text[fut.end(): tm.start()]
-            if re.search(r"[.;]", gap_txt):
-                break
-            target = tm
+    for cand in FUT.finditer(text):  # the first cue with a target after it ("Grok 5, expected …, would be …")
+        tm = _TARGET.search(text, cand.end(), min(len(text), cand.end() + 70))
+        if tm is not None and not re.search(r"[.;]", text[cand.end(): tm.start()]):
+            fut, target = cand, tm
             break
     release_plan = False
     if target is None and plan is not None:
@@ -237,8 +238,8 @@ _MILESTONE = re.compile(
     r"human-level\s+(?:AI|machine\s+intelligence|artificial\s+intelligence|intelligence)|"
     r"high-level\s+machine\s+intelligence|transformative\s+AI|powerful\s+AI|"
     r"superhuman\s+(?:coders?|AI\s+researchers?|AI)|(?:an?\s+)?automated\s+AI\s+researchers?|"
-    r"fully\s+automated\s+AI\s+R&D|superhuman\s+(?:levels?|intelligence|performance)|"
-    r"(?:outsmart|surpass|exceed|outperform|beat)\w*\s+(?:[\w-]+\s+){0,5}?(?:humans?|human\s+intelligence|"
+    r"fully\s+automated\s+AI\s+R&D|superhuman\s+(?:levels?|intelligence|performance|coding)|"
+    r"(?:outsmart|surpass|exceed|outperform|beat|rival|match)\w*\s+(?:[\w-]+\s+){0,5}?(?:humans?|human\s+intelligence|"
     r"human\s+cognition|people|humanity)|smarter\s+than\s+(?:any|all|the\s+smartest|most|every)?\s*(?:individual\s+)?"
     r"(?:humans?|people|person)))(?![\w-])")
 _MILESTONE_SIGNAL = re.compile(
@@ -254,7 +255,7 @@ _RELEASE_SIGNAL = re.compile(
     r"set\s+(?:to|for)|due|could|may|might|will|would|should|on\s+the\s+way|estimat\w*|pencil+ed|tipped|"
     r"reportedly|planned|plans?|target\w*|leak\w*|speculat\w*|anticipat\w*|upcoming|imminent|coming|"
     r"on\s+track|poised|as\s+early\s+as|window|timeline|bettors?|markets?|delay(?:ed|ing|s)?|postpon\w+|"
-    r"pushed\s+(?:back|to)|slipped)\b|%|'ll", re.I)
+    r"pushed\s+(?:back|to)|slipped|working\s+(?:to|on)|prepar\w+|readying|gearing\s+up)\b|%|'ll", re.I)
 _PAST_RELEASE = re.compile(r"\b(?:released|launched|debuted|unveiled|shipped|dropped|arrived)\b", re.I)
 _PASSIVE_FUTURE = re.compile(r"\b(?:be|been|being|get|gets|getting)\s+(?:\w+\s+)?$", re.I)
 _MORE_ODDS = re.compile(r"^[\s,;]*(?:and|or|while|with|but|versus|vs\.?)?[\s,]*"
@@ -357,6 +358,8 @@ def release_claims(ctx: SentCtx) -> list[Draft]:
     if not dates:
         return []
     if not models:
+        models = _version_names(ctx)
+    if not models:
         return _release_by_reference(ctx, dates) or _release_date_line(ctx, dates)
     for w in _RELEASE_WORD.finditer(text):
         if _PAST_RELEASE.fullmatch(w.group(0)) and not _PASSIVE_FUTURE.search(text, 0, w.start()):
@@ -378,6 +381,28 @@ def release_claims(ctx: SentCtx) -> list[Draft]:
     return []
 
 
+# A model named by a version the registry does not know yet: "DeepSeek's V4 model", "K3 is projected to drop",
+# "Llama 4.X" — a capitalised name ending in a version number, or a letter and digits ("R2", "V4").
+_VERSION_NAME = re.compile(r"(?<![\w.-])(?-i:[A-Z][A-Za-z]{0,11}[- ]?\d{1,2}(?:\.\d{1,2})?(?:\.[Xx])?"
+                           r"(?:[- ](?:Pro|Max|Ultra|Mini|Lite|Turbo|Flash|Thinking))?)(?![\w-]|\.\d)")
+# Chips, weapons and vaccines look the same ("H100", "F-35", "COVID-19"): not models.
+_NOT_A_MODEL = re.compile(r"^(?:[HABLM]I?\d{2,3}|MI\d+|TPU.*|Ascend.*|Atlas.*|Kirin.*|COVID.*|F-?\d+|Q[1-4]|H[12]|"
+                          r"G[78]|M[1-5]|A\d{1,2}|iPhone.*|Windows.*|Series.*|Top.*|Phase.*|Level.*|Tier.*)$")
+
+
+def _version_names(ctx: SentCtx) -> list[Ent]:
+    """Model names the finder does not know, in a sentence of a document about AI (see _VERSION_NAME)."""
+    if not _ai_context(ctx):
+        return []
+    out = []
+    for m in _VERSION_NAME.finditer(ctx.text):
+        name = m.group(0)
+        if _NOT_A_MODEL.match(name) or any(s <= m.start() < e for s, e, _d in ctx.dates):
+            continue
+        out.append(Ent(m.start(), m.end(), name, "MODEL", {}, None))
+    return out
+
+
 # Forecasts about money, users and jobs are not forecasts of AI progress (docs/annotation.md: optional at most).
 _NOT_PROGRESS = re.compile(
     r"\b(?:revenue|revenues|sales|users?|subscribers|market\s+(?:share|cap|size|value)|valuation|funding|spending|"
@@ -388,7 +413,9 @@ _NOT_PROGRESS = re.compile(
     r"event|hearing|chips?|GPUs?|processors?|updated|update)\b", re.I)
 _PROGRESS = re.compile(
     r"\b(?:model|models|LLMs?|chatbot|AGI|ASI|superintelligen\w*|capabilit\w*|state[- ]of[- ]the[- ]art|parity|"
-    r"surpass|overtake|catch\s+up|successor|flagship|human-level|smarter|autonomous\w*)\b", re.I)
+    r"surpass|overtake|catch\s+up|successor|flagship|human-level|smarter|autonomous\w*|superhuman|"
+    r"(?-i:AI)\s+(?:systems|agents)|(?:hour|day|week|month)-long\s+tasks?|"
+    r"end-to-end|expert-level|PhD-level|Nobel|novel\s+(?:insights|science|discoveries))\b", re.I)
 _PAST_CLAUSE = re.compile(r"\b(?:was|were|had|did|released|launched|announced|unveiled|shipped|debuted|introduced|"
                           r"published|reached|achieved|hit|made|founded|started|starting|began|begun)\b[^,;.]{0,40}$",
                           re.I)

@@ -32,11 +32,11 @@ _TRAIL_BY = re.compile(
     re.I)
 _NOUN_ADJ_POST = re.compile(
     r"^['’]?\s*(?:(?P<behind>lag|gap|deficit|time\s+lag|gulf|shortfall|delay\s+behind)|"
-    r"(?P<ahead>lead|head\s*start|advantage|edge|buffer|moat))\b", re.I)
+    r"(?P<ahead>lead|head[\s-]*start|advantage|edge|buffer|moat))\b", re.I)
 _NOUN_PRE = re.compile(
     r"\b(?:(?P<behind>lag|gap|deficit|time\s+lag|gulf|distance|shortfall)|"
     r"(?P<ahead>lead(?!\s+(?:times?|authors?|investors?|engineers?|developers?|researchers?|scientists?|"
-    r"designers?|counsel|role|story|generation|architect|analyst))|head\s*start|advantage|edge|moat))\b(?P<mid>(?:[^.;]|\.\d){0,120}?)"
+    r"designers?|counsel|role|story|generation|architect|analyst))|head[\s-]*start|advantage|edge|moat))\b(?P<mid>(?:[^.;]|\.\d){0,120}?)"
     r"(?:\b(?:is|was|are|were|of|at|to|stands\s+at|sits\s+at|stood\s+at|remains|remained|has\s+been|had\s+been|"
     r"now|down\s+to|up\s+to|just|only|roughly|about|around|estimated\s+at|put\s+at|pegged\s+at|measured\s+at|"
     r"amounts\s+to|closer\s+to|is\s+now|be|will\s+be|of\s+only|of\s+just|of\s+about|of\s+around|"
@@ -309,7 +309,8 @@ def _read_implicit(ctx: SentCtx, sp: _Span) -> _Read:
     if not (re.match(r"^\s*(?:earlier|before|prior|previously|ago)\b", sp.post, re.I)
             and _IMPLICIT_VERB.search(sp.pre)):
         return None
-    iv = next((v for v in _IMPLICIT_VERB.finditer(sp.pre) if _IMPLICIT_LINK.search(sp.pre[v.end():])), None)
+    iv = next((v for v in _IMPLICIT_VERB.finditer(sp.pre) if _IMPLICIT_LINK.search(sp.pre[v.end():]) or
+               re.search(r"\bfrom\s+(?:(?:about|roughly|around|some)\s+)?$", sp.pre[v.end():], re.I)), None)
     if iv is None:
         return _SKIP
     if re.search(r"\bago\b", sp.post[:6], re.I) and not re.search(r"\b(?:were|was|had\s+been)\b",
@@ -333,9 +334,15 @@ def _read_cleft(ctx: SentCtx, sp: _Span) -> _Read:
                     sp.dur.start)
 
 
-_ANAPHORA = re.compile(r"(?:^|[.;:]\s+)(?:but\s+|and\s+)?(?:today|now|these\s+days|currently|at\s+present|this\s+year)?"
+_ANAPHORA = re.compile(r"(?:^|[.;:]\s+)[\"“”']?(?:but\s+|and\s+)?(?:today|now|these\s+days|currently|at\s+present|"
+                       r"this\s+year|maybe|perhaps|probably)?"
                        r",?\s*(?:it['’]s|it\s+is|that['’]s|that\s+is|the\s+(?:gap|lag|lead|distance)\s+is|"
-                       r"they['’]re|they\s+are)\s+(?:now\s+|down\s+to\s+|only\s+|just\s+)?$", re.I)
+                       r"they['’]re|they\s+are)\s+(?:(?:now|down\s+to|only|just|maybe|perhaps|probably|roughly|"
+                       r"about|around)\s+)*$", re.I)
+# The sentence before holds no claim but names the sides and the direction: "China is not years and years behind
+# us in AI. Maybe they're 3-6 months."
+_PREV_BEHIND = re.compile(r"\b(?:behind|trail\w*|lag\w*)\b", re.I)
+_PREV_AHEAD = re.compile(r"\b(?:ahead|lead\w*)\b", re.I)
 
 
 def _read_anaphora(ctx: SentCtx, sp: _Span) -> _Read:
@@ -343,10 +350,18 @@ def _read_anaphora(ctx: SentCtx, sp: _Span) -> _Read:
     sides of the claim in the sentence before."""
     base = next((d for d in reversed(ctx.earlier) if d["kind"] == "gap" and d["direction"] in ("behind", "ahead")),
                 None)
-    if base is None or not _ANAPHORA.search(sp.pre) or not re.match(r"^\s*(?:[.,;!]|$|now\b|today\b)", sp.post):
+    if not _ANAPHORA.search(sp.pre) or not re.match(r"^\s*(?:[.,;!\"”’]|$|now\b|today\b)", sp.post):
         return None
     subj = _ents_between(ctx, 0, sp.dur.start)
-    return _Reading(base["direction"], subj[0] if subj else None, None, sp.dur.start)
+    if base is not None:
+        return _Reading(base["direction"], subj[0] if subj else None, None, sp.dur.start)
+    prev = ctx.prev
+    if prev is None or not prev.ents:
+        return None
+    direction = "behind" if _PREV_BEHIND.search(prev.text) else "ahead" if _PREV_AHEAD.search(prev.text) else None
+    if direction is None:
+        return None
+    return _Reading(direction, subj[0] if subj else _subject_before(prev, len(prev.text)), None, sp.dur.start)
 
 
 _OLDER = re.compile(r"^\s*(?:older|earlier\s+(?:models?|systems?|releases?))\b", re.I)
@@ -367,6 +382,47 @@ def _read_older(ctx: SentCtx, sp: _Span) -> _Read:
     return _Reading("behind", _subject_before(ctx, lv.start()), refs[0] if refs else None, lv.start())
 
 
+_TOOK = re.compile(r"\b(?:took|takes?|taking|needed|required)\s+(?:(?:only|just|about|roughly|around|maybe|"
+                   r"some|nearly)\s+)?$", re.I)
+_TO_MATCH = re.compile(r"^\s*(?:for\s+(?P<who>[^.;,]{1,60}?)\s+)?to\s+(?:(?P<verb>match|catch\s+up(?:\s+(?:to|with))?|"
+                       r"equal|rival|replicate|close\s+the\s+gap(?:\s+(?:to|with))?|draw\s+level\s+with)|"
+                       r"reach|get\s+to)\b", re.I)
+
+
+def _read_took_to_match(ctx: SentCtx, sp: _Span) -> _Read:
+    """ "it took five months for rivals to match GPT-4", "GPT-3 took 18 months to match": behind by that time.
+
+    "took eight years to reach a billion users" is a duration: "reach" counts only with a model or lab after it.
+    """
+    m = _TO_MATCH.match(sp.post)
+    if m is None or not _TOOK.search(sp.pre) or re.search(r"\b(?:more|longer|extra)\b", sp.post[: m.start() + 1]):
+        return None
+    at = sp.post_at + m.end()
+    ref = _reference_after(ctx, at, 30)
+    if m.group("verb") is None and ref is None:
+        return None
+    who = _ents_between(ctx, sp.post_at + m.start("who"), sp.post_at + m.end("who")) if m.group("who") else []
+    if ref is None:  # "GPT-3 took 18 months to match": the model named before is the one matched
+        before = _subject_before(ctx, sp.dur.start)
+        return _Reading("behind", who[0] if who else None, before, sp.dur.start)
+    return _Reading("behind", who[0] if who else _subject_before(ctx, sp.dur.start), ref, sp.dur.start)
+
+
+_CAUGHT_IN = re.compile(r"\b(?:caught\s+up|matched|closed\s+the\s+gap|replicated|drew\s+level)\b(?P<mid>[^.;:]{0,60}?)"
+                        r"\b(?:in|within|after)\s+(?:(?:just|only|about|roughly|around|some|a\s+mere)\s+)*$", re.I)
+
+
+def _read_caught_up_in(ctx: SentCtx, sp: _Span) -> _Read:
+    """ "competitors caught up to o1-preview in just two and a half months": behind by the catch-up time."""
+    m = _CAUGHT_IN.search(sp.pre)
+    if m is None or re.match(r"^\s*(?:of|after|ago|from)\b", sp.post, re.I):
+        return None
+    mids = _ents_between(ctx, m.start("mid"), m.end("mid"))
+    if not mids:
+        return None  # "caught up in six months" with nobody named: could be anything
+    return _Reading("behind", _subject_before(ctx, m.start()), mids[0], m.start())
+
+
 def _read_took_longer(ctx: SentCtx, sp: _Span) -> _Read:
     """ "things that open models took maybe six more months to reach": behind by the catch-up time."""
     if not _TOOK_MORE.match(sp.post) or not re.search(r"\b(?:took|needed)\s+(?:\w+\s+)?$", sp.pre, re.I):
@@ -378,7 +434,8 @@ def _read_took_longer(ctx: SentCtx, sp: _Span) -> _Read:
 
 # The construction families, tried in this order; the first that recognises its construction decides.
 _FAMILIES = (_read_behind_after, _read_within_of, _read_trail_by, _read_adjective, _read_noun_before,
-             _read_implicit, _read_cleft, _read_older, _read_took_longer, _read_anaphora)
+             _read_implicit, _read_cleft, _read_older, _read_took_to_match, _read_caught_up_in,
+             _read_took_longer, _read_anaphora)
 
 
 def _off_topic(ctx: SentCtx, sp: _Span, r: _Reading) -> bool:

@@ -17,15 +17,29 @@ _PARITY = re.compile(
     r"(?:performance|capabilities|level|quality)\s+of|"
     r"(?:perform(?:s|ed|ing)?|scor(?:es|ed|ing))\s+(?:as\s+well\s+as|comparably\s+(?:to|with)|on\s+par\s+with|"
     r"at\s+the\s+level\s+of)|(?:performance|capabilit(?:y|ies)|results?|quality)\s+(?:comparable|equivalent)\s+to|"
-    r"(?:gap|lead)\s+(?:has\s+|had\s+|is\s+|was\s+)?(?:now\s+|all\s+but\s+|effectively\s+|largely\s+)?"
-    r"(?:closed|vanished|disappeared|evaporated|gone)|"
+    r"(?:gap|lead)\s+(?:has\s+|had\s+|is\s+|was\s+)?[“\"‘']?(?:now\s+|all\s+but\s+|effectively\s+|largely\s+|"
+    r"essentially\s+|basically\s+)?(?:closed|vanished|disappeared|evaporated|gone|collapsed)|"
+    r"(?:performance|capability|quality)\s+gap\s+between\s+[^.;]{3,80}?\s+(?:has|have|had)\s+[“\"‘']?(?:now\s+|all\s+but\s+|"
+    r"effectively\s+|largely\s+|essentially\s+|basically\s+)?(?:closed|vanished|disappeared|evaporated|collapsed)|"
     r"(?:reached|reach(?:es|ing)?)\s+the\s+(?:global\s+|AI\s+|capability\s+)?frontier|"
     r"(?:just\s+)?as\s+good\s+as|at\s+par\s+with|achiev\w+\s+(?:technical\s+|effective\s+|rough\s+)?parity|"
     r"(?:nearly\s+|all\s+but\s+)?erased\s+(?:the\s+)?(?:[\w.’']+\s+){0,2}lead|"
+    r"(?:is|are|was|were|now|sits?|stands?)\s+(?:roughly\s+|essentially\s+|broadly\s+|already\s+|now\s+)?"
+    r"(?:at\s+the\s+(?:same\s+)?level\s+of|comparable\s+(?:to|with)|on\s+a\s+par\s+with|similar\s+to|"
+    r"analogous\s+(?:or\s+similar\s+)?to)|(?:keep|keeps|keeping|kept)\s+pace\s+with|"
+    r"perform(?:s|ed|ing)?\s+(?:similarly|comparably)\s+(?:to|with)|"
+    r"match(?:es|ed|ing)?\s+or\s+(?:beat|beats|surpass\w*|exceed\w*|outperform\w*)|"
+    r"match(?:es|ed|ing)?\s+the\s+(?:[\w-]+\s+){1,2}(?:performance|capabilit(?:y|ies)|level)\s+of|"
+    r"within\s+spitting\s+distance\s+of|"
     r"(?<!against\s)(?<!open\s)(?<!its\s)(?<!their\s)(?<!other\s)(?<!and\s)"
-    r"(?:matche[sd]|rival(?:s|ed|led)|equal(?:s|ed|led))(?=\s+(?:the\s+)?(?-i:[A-Z])))\b", re.I)
+    r"(?:matche[sd]|matching|rival(?:s|ed|led|ing)|equal(?:s|ed|led))(?=\s+(?:the\s+)?(?-i:[A-Z])))\b", re.I)
 # Parity phrases that need a named comparator right after them (a model, lab or group).
-_NEEDS_REF = re.compile(r"matche|rival|equal|perform|scor|comparable|equivalent|good\s+as", re.I)
+_NEEDS_REF = re.compile(r"match|rival|equal|perform|scor|comparable|equivalent|good\s+as|level\s+of|similar|analogous",
+                        re.I)
+
+
+_MONEY_BEFORE = re.compile(r"\b(?:spending|spend|costs?|prices?|pricing|budgets?|funding|revenues?|valuations?|"
+                           r"salar\w+|investment|capex|market\s+share|usage|adoption|downloads)\b[^.;]*$", re.I)
 
 
 def parity_claims(ctx: SentCtx, taken: list[Draft]) -> list[Draft]:
@@ -49,6 +63,8 @@ def parity_claims(ctx: SentCtx, taken: list[Draft]) -> list[Draft]:
         window = text[max(0, m.start() - 45): m.start()]
         if FUT.search(window) or re.search(r"\bto\s+(?:be\s+)?$", window, re.I):
             continue
+        if _MONEY_BEFORE.search(text, max(0, m.start() - 50), m.start()):
+            continue  # "its overall spending is similar to that of U.S. labs": cost, not capability
         word = m.group(0).lower()
         ref = _reference_after(ctx, m.end(), 50)
         if _NEEDS_REF.search(word) and (ref is None or any(d.bound == "ago" for _s, _e, d in ctx.dates)):
@@ -56,8 +72,11 @@ def parity_claims(ctx: SentCtx, taken: list[Draft]) -> list[Draft]:
         subj = _subject_before(ctx, m.start())
         if _blocked(ctx, m.start()):
             continue
+        if out and (ref is None or any(o["_pos"] >= ref.start for o in out)):
+            break  # one parity claim per comparator: "X is at the level of A, while Y is comparable to B" is two
         d = _draft(ctx, "gap", "parity", None, subj, ref, m.start())
         out.append(d)
-        break
+        if ref is None:
+            break
     return out
 

@@ -1,15 +1,20 @@
-"""Merge collected excerpt files into the dev and blind splits (deterministic, by URL).
+"""Merge collected excerpt files into the dev and blind splits (deterministic, by file and URL).
 
     python tests/realtext/build.py raw/*.jsonl      # paths relative to tests/realtext/
 
-An excerpt goes to blind when the first byte of sha256(url) is below BLIND_SHARE × 256, so every excerpt of
-one page lands in the same split and adding excerpts never moves old ones between splits. Records are
-validated (required keys, text ≤ 1,500 characters, claim kinds) and duplicates (same URL and text) dropped.
+Blind is one *generation* of collection: the files whose name starts with BLIND_GENERATION, collected and
+annotated after the previous extractor version was scored, by collectors who did not run the extractor. Every
+other file is dev. When a generation has been scored and looked at, it is spent: bump BLIND_GENERATION to the
+next collection and the old generation's files join dev (history in docs/extraction-scores.md).
+
+Generation 1 (files rt*.jsonl, scored once by claims.v2.0) was split by URL hash inside the files; it is dev now.
+Dev files are read first, so a page already in dev is never counted again in blind (the first file that owns a
+URL keeps it). Records are validated (required keys, text ≤ 1,500 characters, claim kinds) and duplicates (same
+URL and text) dropped.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import sys
@@ -17,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-BLIND_SHARE = 0.42
+BLIND_GENERATION = "g2"
 REQUIRED = ("id", "url", "query", "text", "claims", "type")
 log = logging.getLogger("realtext.build")
 
@@ -36,9 +41,9 @@ def _valid(rec: dict[str, Any]) -> str | None:
     return None
 
 
-def split_of(url: str) -> str:
-    """dev or blind, from the URL alone."""
-    return "blind" if hashlib.sha256(url.encode()).digest()[0] < BLIND_SHARE * 256 else "dev"
+def split_of(path: Path) -> str:
+    """dev or blind, from the collector file's name."""
+    return "blind" if path.name.startswith(BLIND_GENERATION) else "dev"
 
 
 def build(paths: list[Path]) -> dict[str, list[dict[str, Any]]]:
@@ -47,7 +52,7 @@ def build(paths: list[Path]) -> dict[str, list[dict[str, Any]]]:
     seen: set[tuple[str, str]] = set()
     ids: set[str] = set()
     owner: dict[str, Path] = {}  # a page annotated by two collectors is kept from the first file only
-    for path in paths:
+    for path in sorted(paths, key=lambda p: (split_of(p) == "blind", p.name)):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -65,7 +70,7 @@ def build(paths: list[Path]) -> dict[str, list[dict[str, Any]]]:
                 continue
             seen.add(key)
             ids.add(rec["id"])
-            out[split_of(rec["url"])].append(rec)
+            out[split_of(path)].append(rec)
     return out
 
 
