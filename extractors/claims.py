@@ -41,7 +41,7 @@ __all__ = ["EXTRACTOR_VERSION", "RULES_VERSION", "Extraction", "extract", "extra
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = "claims.v2.0"
+RULES_VERSION = "claims.v2.1"
 # The optional statistical model changes attributions, so when one is installed it is part of the version (and
 # so of the extract-batch cache key and of every stored claim's extractor_version).
 EXTRACTOR_VERSION = RULES_VERSION + ner.signature()
@@ -450,12 +450,25 @@ def _carried_attribution(text: str, sents: _Sentences, s: int, e: int) -> str | 
     head = _HEADLINE_SPEAKER.match(own)
     if head and not _NOT_SPEAKER.search(head.group("name")):
         return head.group("name")  # "Hassabis: AGI likely within five years" (a headline quoting its source)
+    if _CONTRAST.match(own):
+        return None  # "But …": the author's voice again
     prev_b = sents.before(s)
-    if prev_b is not None and "\n" not in text[prev_b[1]: s] and not _CONTRAST.match(own):
-        # Reported speech goes on in the same paragraph: "Lee predicts that … Top models are only six to nine
-        # months behind." (a new paragraph, or "But …", is the author's voice again)
-        return attribution(text[prev_b[0]: prev_b[1]])
+    k = 0
+    while prev_b is not None and k < _CARRY_BACK and "\n" not in text[prev_b[1]: s]:
+        # Reported speech goes on: "Lee predicts that … Top models are only six to nine months behind."
+        who = attribution(text[prev_b[0]: prev_b[1]])
+        if who:
+            return who
+        prev_b, k = sents.before(prev_b[0]), k + 1
+    nxt = sents.at(e + 1) if e + 1 < len(text) else None
+    if nxt is not None and nxt[0] >= e and _NEXT_SOURCE.match(text, nxt[0], nxt[1]):
+        return attribution(text[nxt[0]: nxt[1]])  # "… 18 months. The estimate comes from Gregory Allen, …"
     return None
+
+
+_CARRY_BACK = 2  # sentences of the same paragraph a speaker carries over
+_NEXT_SOURCE = re.compile(r"\s*(?:The|This|That|These)\s+(?:\w+\s+){0,3}?(?:was|were|is|are|comes?|came)\s+"
+                          r"(?:given|made|offered|shared|provided|published|released|issued|from|according)\b", re.I)
 
 
 _HEADLINE_SPEAKER = re.compile(r"\s*(?P<name>(?-i:[A-Z][\w.'’-]+)(?:\s+(?-i:[A-Z][\w.'’-]+))?)"

@@ -55,7 +55,7 @@ _ORD = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "four
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (12, 2)}
 
 _MON = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
-       r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+       r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
 _YEAR = r"(?:19|20)\d{2}"
 _REL_YEAR = r"(?:next|this|last|the\s+following|the\s+current|the\s+coming)\s+year"
 _YREF = rf"(?:{_YEAR}|{_REL_YEAR}|the\s+year)"
@@ -86,7 +86,7 @@ _CORE = rf"""
   | (?P<my>{_MON}(?:\s+of)?\s+(?P<myy>{_YEAR}|{_REL_YEAR}))
   | (?P<md>(?P<mdm>{_MON})\s+(?P<mdd>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]*\s*\d{{4}})(?!\d))
   | (?P<firstn>(?:the\s+)?first\s+(?P<fnn>{NUM})\s+months\s+of\s+(?P<fny>{_YREF}))
-  | (?P<relp>(?:this|next|last|the\s+following|the\s+coming|the\s+current)\s+(?P<relu>year|month|quarter|decade|week))
+  | (?P<relp>(?:this|next|last|the\s+following|the\s+coming|the\s+current)\s+(?P<relu>year|month|quarter|decade|week|century))
   | (?P<coming>the\s+(?:coming|next|next\s+few|next\s+several|following)\s+(?P<cu>weeks|months|years|quarters))
   | (?P<nextn>the\s+(?:next|coming|following)\s+(?:{NUM}\s*(?:-|–|to|or)\s*)?(?P<nn>{NUM})\s+(?P<nu>{_DUR_UNIT}))
   | (?P<ago>(?P<an>{NUM})\s+(?P<au>{_DUR_UNIT})\s+ago)
@@ -115,7 +115,7 @@ DATE_RE = re.compile(
 # word); a cheap pre-check before the full pattern.
 _MAYBE_DATE = re.compile(
     r"\d{4}|\b(?:Q[1-4]|H[12]|ago|now|next|this|last|coming|current|following|within|inside|quarter|half|early|"
-    r"mid|midyear|late|later|end|start|beginning|close|turn|decade|year|year-end|spring|summer|fall|autumn|winter|"
+    r"mid|midyear|late|later|end|start|beginning|close|turn|decade|century|year|year-end|spring|summer|fall|autumn|winter|"
     r"month|week|day|pre|"
     r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)(?:\w*)\b", re.IGNORECASE)
 
@@ -353,6 +353,9 @@ def _iv_this_next(m: re.Match[str], anchor: date | None) -> _Interval:
     if unit == "quarter":
         d = add_months(date(anchor.year, 3 * ((anchor.month - 1) // 3) + 1, 1), 3 * step)
         return d, add_months(d, 3) - timedelta(days=1), "quarter", True
+    if unit == "century":  # "this century": 2001–2100, the way the calendar counts it
+        c0 = (anchor.year - 1) // 100 * 100 + 100 * step
+        return date(c0 + 1, 1, 1), date(c0 + 100, 12, 31), "century", True
     y0 = anchor.year - anchor.year % 10 + 10 * step
     return date(y0, 1, 1), date(y0 + 9, 12, 31), "decade", True
 

@@ -45,7 +45,8 @@ _TARGET = re.compile(
     r"catch(?:es|ing)?\s+up|close[sd]?\s+(?:the|that|this)\s+(?:\w+\s+)?gap|closing\s+(?:the|that|this)\s+(?:\w+\s+)?gap|"
     r"hit|attain|be\s+at(?!\s+(?:least|most|risk|odds|work|stake|war|pains|the\s+(?:end|start|mercy)))|"
     r"rival|pull\s+level|draw\s+level|be\s+on\s+par|be\s+at\s+parity|be\s+level|be\s+as\s+good\s+as|"
-    r"(?:reach|shrink\s+to|fall\s+to|drop\s+to|hit)\s+zero|disappear|vanish|be\s+(?:gone|closed|eliminated|erased)|"
+    r"(?:reach|shrink\s+to|fall\s+to|drop\s+to|hit)\s+zero|disappear|vanish|evaporate|erode|melt\s+away|"
+    r"be\s+(?:gone|closed|eliminated|erased|wiped\s+out)|"
     r"have\s+caught\s+up|have\s+closed\s+the\s+gap|have\s+reached|have\s+matched|equal|level\s+with|parity)|"
     r"(?P<ahead>lose\s+(?:its|their|the|our|America's|its\s+\w+)?\s*(?:\w+\s+)?(?:lead|advantage|edge|dominance|"
     r"position|race)|be\s+lost|be\s+(?:the\s+)?(?:world|global)?\s*leaders?|become\s+(?:the\s+)?(?:world|global)?\s*leaders?|lead\s+the\s+world|"
@@ -312,14 +313,19 @@ def milestone_claims(ctx: SentCtx) -> list[Draft]:
     text = ctx.text
     names = list(_MILESTONE.finditer(text))
     dates = _deadlines(ctx)
-    if not names or not dates or not _MILESTONE_SIGNAL.search(text):
+    if not dates or not _MILESTONE_SIGNAL.search(text):
         return []
+    if not names:
+        return _milestone_by_reference(ctx, dates)
     out: list[Draft] = []
     used: set[int] = set()
+    # "His timeline — targeting 2026 or 2027 — … toward superintelligence": a timeline word lets the deadline
+    # stand anywhere before the name, not only right before it
+    reach = len(text) if _TIMELINE_WORD.search(text) else 40
     for k, m in enumerate(names):
         nxt = names[k + 1].start() if k + 1 < len(names) else len(text)
         after = [x for x in dates if m.end() <= x[0] < min(nxt, m.end() + 120) and x[0] not in used]
-        before = [x for x in dates if m.start() - 40 <= x[1] <= m.start() and x[0] not in used]
+        before = [x for x in dates if m.start() - reach <= x[1] <= m.start() and x[0] not in used]
         pick = after[0] if after else (before[-1] if before else None)
         if pick is not None and pick[2].end is None and len(after) > 1 and after[1][2].end is not None and \
                 re.search(r"\bor\b", text[pick[1]: after[1][0]]):
@@ -332,6 +338,26 @@ def milestone_claims(ctx: SentCtx) -> list[Draft]:
             used.add(s2)
             out.append(_forecast_draft(ctx, m.group(0), m.group(0), [], d2, m.start()))
     return out
+
+
+_TIMELINE_WORD = re.compile(r"\b(?:timelines?|predictions?|forecasts?|targeting|median|estimates?)\b", re.I)
+# A short sentence that only gives a date, after one that named the milestone: "When will AGI arrive? Experts
+# say 2027. Others say 2035."
+_DATE_ANSWER = re.compile(r"^\W*(?:(?:[\w'’-]+\s+){0,4}(?:says?|said|predicts?|predicted|estimates?|puts?\s+it\s+at|"
+                          r"bets?\s+on|median(?:\s+(?:is|of|at))?|answer(?:s|ed)?)\s*:?\s*)?$", re.I)
+
+
+def _milestone_by_reference(ctx: SentCtx, dates: list[tuple[int, int, DateInterval]]) -> list[Draft]:
+    """ "Experts say 2027." under a sentence that named AGI: the milestone of the sentence before."""
+    prev = ctx.prev
+    if prev is None or len(ctx.text) > 90:
+        return []
+    named = list(_MILESTONE.finditer(prev.text))
+    s0, e0, dl = dates[0]
+    if not named or not _DATE_ANSWER.match(ctx.text[:s0]) or ctx.text[e0:].strip(" .!,;:") or dl.end is None:
+        return []
+    name = named[-1].group(0)
+    return [_forecast_draft(ctx, name, name, [], dl, s0)]
 
 
 def _blocked_forecast(ctx: SentCtx, lo: int, hi: int) -> bool:

@@ -28,7 +28,7 @@ _BEHIND_POST = re.compile(
 _TRAIL_BY = re.compile(
     r"\b(?:(?P<behind>trail(?:s|ed|ing)?|lag(?:s|ged|ging)?|behind|f[ae]ll(?:s|en|ing)?\s+behind|are\s+behind)|"
     r"(?P<ahead>lead(?:s|ing)?|led|ahead|outpac(?:e|es|ed|ing)|edg(?:e|es|ed|ing)\s+out))\b"
-    r"(?P<mid>(?:[^.;:]|\.\d){0,80}?)\bby\s+(?:(?:an?\s+)?(?:average|estimated|median|mean|typical)\s+(?:of\s+)?)?$",
+    r"(?P<mid>(?:[^.;:]|\.\d|(?<=\b[A-Z])\.){0,80}?)\bby\s+(?:(?:an?\s+)?(?:average|estimated|median|mean|typical)\s+(?:of\s+)?)?$",
     re.I)
 _NOUN_ADJ_POST = re.compile(
     r"^['’]?\s*(?:(?P<behind>lag|gap|deficit|time\s+lag|gulf|shortfall|delay\s+behind)|"
@@ -36,7 +36,7 @@ _NOUN_ADJ_POST = re.compile(
 _NOUN_PRE = re.compile(
     r"\b(?:(?P<behind>lag|gap|deficit|time\s+lag|gulf|distance|shortfall)|"
     r"(?P<ahead>lead(?!\s+(?:times?|authors?|investors?|engineers?|developers?|researchers?|scientists?|"
-    r"designers?|counsel|role|story|generation|architect|analyst))|head[\s-]*start|advantage|edge|moat))\b(?P<mid>(?:[^.;]|\.\d){0,120}?)"
+    r"designers?|counsel|role|story|generation|architect|analyst))|head[\s-]*start|advantage|edge|moat))\b(?P<mid>(?:[^.;]|\.\d|(?<=\b[A-Z])\.){0,120}?)"
     r"(?:\b(?:is|was|are|were|of|at|to|stands\s+at|sits\s+at|stood\s+at|remains|remained|has\s+been|had\s+been|"
     r"now|down\s+to|up\s+to|just|only|roughly|about|around|estimated\s+at|put\s+at|pegged\s+at|measured\s+at|"
     r"amounts\s+to|closer\s+to|is\s+now|be|will\s+be|of\s+only|of\s+just|of\s+about|of\s+around|"
@@ -408,7 +408,7 @@ def _read_took_to_match(ctx: SentCtx, sp: _Span) -> _Read:
     return _Reading("behind", who[0] if who else _subject_before(ctx, sp.dur.start), ref, sp.dur.start)
 
 
-_CAUGHT_IN = re.compile(r"\b(?:caught\s+up|matched|closed\s+the\s+gap|replicated|drew\s+level)\b(?P<mid>[^.;:]{0,60}?)"
+_CAUGHT_IN = re.compile(r"\b(?:caught\s+up|matched|closed\s+the\s+gap|replicated|drew\s+level)\b(?P<mid>(?:[^.;:]|(?<=\b[A-Z])\.){0,60}?)"
                         r"\b(?:in|within|after)\s+(?:(?:just|only|about|roughly|around|some|a\s+mere)\s+)*$", re.I)
 
 
