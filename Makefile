@@ -25,7 +25,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy claimwatch flows stages sources extractors schemas warehouse
+	$(BIN)/mypy claimwatch config flows stages sources extractors schemas warehouse
 
 # Extraction quality: the real-text corpus (dev and blind splits, tests/realtext) and the golden regression set
 eval: $(STAMP)

@@ -1,3 +1,5 @@
 """claimwatch: track claims about AI progress and check them against what shipped."""
 
-__version__ = "0.1.0"
+from config import __version__
+
+__all__ = ["__version__"]

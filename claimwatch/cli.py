@@ -185,6 +185,9 @@ def demo(
     # The corpus server is our own, on loopback: the one-second per-host courtesy interval owed to real
     # sites would only make the demo slow. An explicit CLAIMWATCH_PER_HOST_INTERVAL still wins.
     os.environ.setdefault("CLAIMWATCH_PER_HOST_INTERVAL", "0.05")
+    # The demo is offline and reproducible: release facts from the bundled ECI snapshot and the seeds, not the
+    # live sources (`claimwatch releases sync` fetches those). An explicit CLAIMWATCH_RELEASES_LIVE still wins.
+    os.environ.setdefault("CLAIMWATCH_RELEASES_LIVE", "false")
     with serve_corpus() as base:
         sources_file = write_sources(base, db.parent / "demo-sources.toml")
         out.print(f"serving the example corpus at {base}; sources: {sources_file}")
@@ -387,22 +390,44 @@ def _group(text: str) -> dict[str, str]:
     return pairs
 
 
-@releases_app.command("sync")
+RELEASES_SYNC_HELP = (
+    "Load release facts and scores: seeds, Epoch AI (ECI, AI models), Hugging Face Hub and OpenRouter.\n\n"
+    "Live by default; a source that cannot be reached falls back to its stored copy (the ECI to the bundled "
+    "snapshot), and the output says so.\n\n"
+    "Exit status: 0 every requested source reached (or --offline with no URL); 3 some not reached; "
+    "4 none reached (fallback data only); 1 failure; 2 usage error."
+)
+
+
+@releases_app.command("sync", help=RELEASES_SYNC_HELP)
 def releases_sync(
-    url: Annotated[str | None, typer.Option(help="an Epoch AI CSV (ECI scores or AI models) to fetch")] = None,
-    hf_url: Annotated[str | None, typer.Option("--hf-url", help="a Hugging Face Hub models API URL to fetch")] = None,
+    url: Annotated[str | None, typer.Option("--url", "--eci-url",
+                                            help="Epoch AI ECI scores CSV (default: setting eci_url)")] = None,
+    models_url: Annotated[str | None, typer.Option(
+        "--models-url", help="Epoch AI AI-models CSV (default: setting epoch_models_url)")] = None,
+    hf_url: Annotated[str | None, typer.Option(
+        "--hf-url", help="a Hugging Face Hub models API URL (default: one list per setting hf_authors)")] = None,
+    openrouter_url: Annotated[str | None, typer.Option(
+        "--openrouter-url", help="OpenRouter models API (default: setting openrouter_url)")] = None,
+    live: Annotated[bool | None, typer.Option(
+        "--live/--offline", help="fetch the live sources not given above (default: setting releases_live)")] = None,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="let the URLs reach loopback or private addresses (a local mirror)")] = False,
     db: DbOption = None,
 ) -> None:
-    """Load release facts and capability scores: curated seeds, the bundled ECI snapshot, or the given URLs."""
-    from claimwatch.outcomes_cli import releases_sync_command
+    """Load release facts and scores (help: RELEASES_SYNC_HELP, with the exit statuses)."""
+    from claimwatch.outcomes_cli import run_releases_sync
 
     settings = _settings(db)
     from warehouse.db import check_warehouse
 
     check_warehouse(settings.db)
     with out.status("syncing releases…"):
-        summary = releases_sync_command(settings.db, url, hf_url)
-    out.print(summary)
+        summary, code = run_releases_sync(settings.db, url, hf_url, models_url=models_url,
+                                          openrouter_url=openrouter_url, live=live, allow_private=allow_private)
+    out.print(summary, highlight=False)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()

@@ -86,7 +86,8 @@ _CORE = rf"""
   | (?P<my>{_MON}(?:\s+of)?\s+(?P<myy>{_YEAR}|{_REL_YEAR}))
   | (?P<md>(?P<mdm>{_MON})\s+(?P<mdd>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]*\s*\d{{4}})(?!\d))
   | (?P<firstn>(?:the\s+)?first\s+(?P<fnn>{NUM})\s+months\s+of\s+(?P<fny>{_YREF}))
-  | (?P<relp>(?:this|next|last|the\s+following|the\s+coming|the\s+current)\s+(?P<relu>year|month|quarter|decade|week|century))
+  | (?P<relp>(?:this|next|last|the\s+following|the\s+coming|the\s+current)\s+
+        (?P<relu>year|month|quarter|decade|week|century))
   | (?P<coming>the\s+(?:coming|next|next\s+few|next\s+several|following)\s+(?P<cu>weeks|months|years|quarters))
   | (?P<nextn>the\s+(?:next|coming|following)\s+(?:{NUM}\s*(?:-|–|to|or)\s*)?(?P<nn>{NUM})\s+(?P<nu>{_DUR_UNIT}))
   | (?P<ago>(?P<an>{NUM})\s+(?P<au>{_DUR_UNIT})\s+ago)
@@ -103,7 +104,8 @@ _PREFIX_WORDS = [
 _PREFIX = rf"(?P<prefix>(?:{trie_alternation(_PREFIX_WORDS)}\s+|pre-)(?:the\s+end\s+of\s+)?)?"
 # "within six months" / "in the next year" are relative spans with the count in front of the unit.
 _WITHIN = rf"(?P<within>(?P<wk>within|in|inside(?:\s+of)?)\s+(?:the\s+next\s+)?(?:(?:about|around|roughly|just|only|" \
-          rf"perhaps|maybe)\s+)?(?P<wn>(?:{NUM}\s*(?:-\s*to\s*-|-|–|to|or)\s*)?(?:{NUM})|a\s+few(?:\s+(?:thousand|hundred))?|a\s+couple\s+of)" \
+          rf"perhaps|maybe)\s+)?(?P<wn>(?:{NUM}\s*(?:-\s*to\s*-|-|–|to|or)\s*)?(?:{NUM})" \
+          rf"|a\s+few(?:\s+(?:thousand|hundred))?|a\s+couple\s+of)" \
           rf"\s+(?P<wu>{_DUR_UNIT}))"
 
 DATE_RE = re.compile(

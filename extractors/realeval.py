@@ -182,8 +182,11 @@ def _closeness(pred: Claim, gold: dict[str, Any]) -> float:
 def assign(golds: list[dict[str, Any]], preds: list[Claim]) -> dict[int, int]:
     """One-to-one pairs gold → prediction: as many as possible (augmenting paths), each gold trying its closest
     matching predictions first, so "72% before April 30" is not spent on a neighbouring April 14 claim."""
-    options = [sorted((i for i, p in enumerate(preds) if matches(p, g)), key=lambda i, g=g: _closeness(preds[i], g))
-               for g in golds]
+    def ranked(gold: dict[str, Any]) -> list[int]:
+        hits = [i for i, p in enumerate(preds) if matches(p, gold)]
+        return sorted(hits, key=lambda i: _closeness(preds[i], gold))
+
+    options = [ranked(g) for g in golds]
     owner: dict[int, int] = {}  # prediction → gold
 
     def place(g: int, seen: set[int]) -> bool:

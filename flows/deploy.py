@@ -13,7 +13,7 @@ from typing import Any
 from prefect.deployments.runner import EntrypointType
 from prefect.schedules import Cron
 
-from claimwatch.settings import Settings
+from config.settings import Settings
 
 DEPLOYMENT_NAME = "claimwatch"
 

@@ -22,7 +22,7 @@ from prefect.exceptions import MissingContextError
 from prefect.futures import wait
 
 import stages
-from claimwatch.settings import Settings, load_settings
+from config.settings import Settings, load_settings
 from flows.retry import retry_transient
 from sources.ingest import IngestResult
 from warehouse.load import ExtractionTables, concat_extractions
@@ -104,9 +104,14 @@ def extract_batch(batch: list[stages.DocText]) -> ExtractionTables:
 
 
 @flow(name="extract-batches")
-def extract_batches(batches: list[list[stages.DocText]]) -> ExtractionTables:
-    """Fan the batches out over the flow's task runner (threads by default, Dask when configured)."""
-    futures = [extract_batch.submit(b) for b in batches]
+def extract_batches(db: str, doc_ids: list[str], batch_size: int) -> ExtractionTables:
+    """Read one slice's texts and fan its batches out over the flow's task runner (threads, or Dask).
+
+    The slice comes by reference (warehouse and document ids): a flow's parameters are sent to the Prefect API,
+    which refuses more than 512 KB, so the texts are read here and travel only as task arguments (to a thread,
+    or pickled to a Dask worker, which then needs no access to the warehouse file).
+    """
+    futures = [extract_batch.submit(b) for b in stages.batched(stages.document_texts(db, doc_ids), batch_size)]
     wait(futures)
     return concat_extractions(fut.result() for fut in futures)
 
@@ -155,8 +160,8 @@ def extract_flow(
     runner = _task_runner(settings)
     sub = extract_batches.with_options(task_runner=runner) if runner is not None else extract_batches
 
-    def fan_out(docs: list[stages.DocText], batch_size: int) -> ExtractionTables:
-        return sub(stages.batched(docs, batch_size))
+    def fan_out(db: str, doc_ids: list[str], batch_size: int) -> ExtractionTables:
+        return sub(db, doc_ids, batch_size)
 
     totals = stages.extract_stage(db, settings.extract_batch_size, limit, force, since=since, extract=fan_out)
     if not totals["documents_extracted"]:
@@ -165,18 +170,28 @@ def extract_flow(
 
 
 @flow(name="sync-releases")
-def sync_releases_flow(db: str = DEFAULT_DB, url: str | None = None, hf_url: str | None = None) -> dict[str, Any]:
-    """Load release facts and capability scores (seed file, Epoch AI CSV, Hugging Face Hub)."""
-    counts = sync_task(db, url, hf_url)
-    _logger().info("releases sync: %s", counts)
+def sync_releases_flow(
+    db: str = DEFAULT_DB, url: str | None = None, hf_url: str | None = None, live: bool | None = None,
+) -> dict[str, Any]:
+    """Load release facts and scores: seeds, Epoch AI (live by default), Hugging Face Hub, OpenRouter.
+
+    A source that cannot be reached falls back to its stored copy or the bundled ECI snapshot: logged as a warning
+    and recorded in fetch_log (error_class 'fallback'); `reached` in the result says whether every one answered.
+    """
+    counts = sync_task(db, url, hf_url, live)
+    log = _logger()
+    for src in counts.get("sources", []):
+        if src.get("fallback"):
+            log.warning("release source %s not reached (%s); %s", src["url"], src["reason"], src["fallback"])
+    log.info("releases sync: %s", {k: v for k, v in counts.items() if k != "sources"})
     return counts
 
 
 @task(name="sync-releases", retries=2, retry_delay_seconds=[10, 60], retry_condition_fn=retry_transient,
       cache_policy=NO_CACHE)
-def sync_task(db: str, url: str | None, hf_url: str | None) -> dict[str, Any]:
-    """Fetch and store releases and scores (network when URLs are given)."""
-    return stages.sync_releases_stage(db, _settings(db), eci_url=url, hf_url=hf_url)
+def sync_task(db: str, url: str | None, hf_url: str | None, live: bool | None = None) -> dict[str, Any]:
+    """Fetch and store releases and scores (explicit URLs that fail raise, so the task retries them)."""
+    return stages.sync_releases_stage(db, _settings(db), eci_url=url, hf_url=hf_url, live=live)
 
 
 @flow(name="resolve")

@@ -1,8 +1,9 @@
 """What every connector shares: the per-source run context, raw-item construction and linked-article fetching.
 
-A connector is `async def fetch(run: SourceRun, cursor: str | None) -> str | None`: it appends RawItems to
-`run.items` and returns the new cursor. It never raises for a bad response: the failure is already a
-fetch-log row, and `run.error(...)` adds it to the run summary.
+A connector is `async def fetch(run: SourceRun, cursor: str | None) -> str | None`: it adds RawItems with
+`run.add` (kept in `run.items`, or handed on in slices through the run's `ItemHandoff`) and returns the new
+cursor. It never raises for a bad response: the failure is already a fetch-log row, and `run.error(...)` adds
+it to the run summary.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -25,7 +26,7 @@ from sources.http import ARTICLE_TYPES, PoliteClient, Response
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "Link", "PostReader", "SourceRun", "external_links", "fetch_api_json", "json_or_fail",
+    "ItemHandoff", "ItemSink", "Link", "PostReader", "SourceRun", "external_links", "fetch_api_json", "json_or_fail",
     "secret_from_env_or_prefect", "shape_error",
 ]
 
@@ -99,6 +100,54 @@ def secret_from_env_or_prefect(env_name: str, block_name: str | None = None) -> 
     return str(got) if got else None
 
 
+# Keeps a slice of new raw items and returns how many were new to it: the ingest stage's warehouse load,
+# handed down as a value (sources/ runs no SQL).
+ItemSink = Callable[[list[RawItem]], int]
+
+
+class ItemHandoff:
+    """A run's new raw items, handed to a sink in slices while the fetch goes on.
+
+    Of an item two sources share (one page linked from both), the first copy to arrive is kept; collected
+    in the result instead, the copy of the source listed first is.
+
+    At most `size` items wait in memory for the next hand-over, so a backlog's bodies are never all held at
+    once. A sink that raises stops the hand-over (later items are dropped, not buffered); `ingest` re-raises
+    its error once every source has finished, so a failing warehouse fails the run instead of a source.
+    """
+
+    def __init__(self, sink: ItemSink, size: int) -> None:
+        self.sink = sink
+        self.size = max(1, size)
+        self.pending: list[RawItem] = []
+        self.seen: set[str] = set()
+        self.by_kind: dict[str, int] = {}
+        self.stored = 0
+        self.error: BaseException | None = None
+
+    def add(self, item: RawItem) -> None:
+        """Take one new item; hand the slice over once it is full."""
+        if item.item_id in self.seen:
+            return
+        self.seen.add(item.item_id)
+        self.by_kind[item.kind] = self.by_kind.get(item.kind, 0) + 1
+        if self.error is None:
+            self.pending.append(item)
+            if len(self.pending) >= self.size:
+                self.flush()
+
+    def flush(self) -> None:
+        """Hand the waiting items over (a blocking call: a slice's load is short)."""
+        items, self.pending = self.pending, []
+        if not items or self.error is not None:
+            return
+        try:
+            self.stored += self.sink(items)
+        except Exception as exc:  # re-raised by ingest after the sources finish; never a source's failure
+            log.error("could not store %d raw items: %s: %s", len(items), type(exc).__name__, exc)
+            self.error = exc
+
+
 @dataclass
 class RetryEntry:
     """A linked article queued for another try after a transient failure."""
@@ -128,6 +177,8 @@ class SourceRun:
     failed_links: dict[str, tuple[str, dict[str, Any], str]] = field(default_factory=dict)
     settled_links: set[str] = field(default_factory=set)
     cursor: str | None = None
+    # When set, new items go to it (and on to the warehouse in slices) instead of accumulating in `items`.
+    handoff: ItemHandoff | None = None
     _emitted: set[str] = field(default_factory=set)
 
     @property
@@ -175,7 +226,10 @@ class SourceRun:
         if item.item_id in self.known_item_ids or item.item_id in self._emitted:
             return None
         self._emitted.add(item.item_id)
-        self.items.append(item)
+        if self.handoff is not None:
+            self.handoff.add(item)
+        else:
+            self.items.append(item)
         return item
 
     def add_post(

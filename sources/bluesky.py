@@ -16,25 +16,16 @@ Cursor: the newest indexedAt seen (ISO 8601); the API's own cursor pages backwar
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from schemas.timestamps import parse_iso_datetime
 from sources.base import Link, SourceRun, fetch_api_json, json_or_fail, shape_error
 
 __all__ = ["DEFAULT_AUTH_API", "DEFAULT_PUBLIC_API", "fetch"]
 
 DEFAULT_PUBLIC_API = "https://public.api.bsky.app"
 DEFAULT_AUTH_API = "https://bsky.social"
-
-
-def _when(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 async def _session(run: SourceRun, base: str) -> tuple[str | None, list[str]]:
@@ -92,7 +83,7 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
     if not isinstance(entries, list):
         shape_error(run, resp, f"no `{key}` list")
         return cursor
-    since = _when(cursor)
+    since = parse_iso_datetime(cursor)
     newest = since
     links: list[Link] = []
     for entry in entries[: run.limit]:
@@ -104,7 +95,7 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
         reason = entry.get("reason") or {}
         if src.actor and str(reason.get("$type", "")).endswith("#reasonRepost"):
             continue  # someone else's post reposted by the actor: not the actor's claim
-        indexed = _when(post.get("indexedAt"))
+        indexed = parse_iso_datetime(post.get("indexedAt"))
         if since and indexed and indexed <= since:
             continue
         if indexed and (newest is None or indexed > newest):

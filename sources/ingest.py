@@ -3,7 +3,8 @@
 `ingest(sources, state, settings, run_id, posts)` is synchronous (it owns its event loop), never raises for a
 source's failure, and returns an `IngestResult`: the new raw items, one FetchLog row per HTTP attempt, the
 new cursors, the HTTP validators to store, and a per-source error summary. Network only: the state comes in
-and the result goes out as values; warehouse/ingest_state.py reads and stores them.
+and the result goes out as values; warehouse/ingest_state.py reads and stores them. Given a `sink` (the
+ingest stage's load), new raw items go to it in slices while the fetch goes on instead of into the result.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any, TypeVar
 
 from schemas import FetchLog, RawItem
 from sources import bluesky, hackernews, mastodon, page, reddit, rss, x
-from sources.base import PostReader, RetryEntry, SourceRun
+from sources.base import ItemHandoff, ItemSink, PostReader, RetryEntry, SourceRun
 from sources.config import FetchSettings, SourceConfig
 from sources.http import CacheEntry, PoliteClient, RobotsEntry
 
@@ -29,6 +30,7 @@ __all__ = [
     "CacheEntry",
     "IngestResult",
     "IngestState",
+    "ItemSink",
     "RobotsEntry",
     "ingest",
     "ingest_async",
@@ -80,6 +82,9 @@ class IngestResult:
     bodies_downloaded: int = 0
     retry_rows: list[dict[str, Any]] = field(default_factory=list)
     retry_done: list[str] = field(default_factory=list)
+    # New raw items handed to the sink during the fetch (not in `items`), by kind, and how many it stored.
+    items_handed_over: dict[str, int] = field(default_factory=dict)
+    items_stored: int = 0
 
     @property
     def failed_sources(self) -> list[str]:
@@ -88,11 +93,11 @@ class IngestResult:
 
     def summary(self) -> dict[str, Any]:
         """Counts for a run summary: items by kind, attempts, failures, 304s, bodies, failed sources."""
-        kinds: dict[str, int] = {}
+        kinds: dict[str, int] = dict(self.items_handed_over)
         for item in self.items:
             kinds[item.kind] = kinds.get(item.kind, 0) + 1
         return {
-            "items": len(self.items), "items_by_kind": kinds, "attempts": len(self.fetches),
+            "items": sum(kinds.values()), "items_by_kind": kinds, "attempts": len(self.fetches),
             "failed_attempts": sum(1 for f in self.fetches if not f.ok),
             "not_modified": sum(1 for f in self.fetches if f.not_modified),
             "bodies_downloaded": self.bodies_downloaded, "failed_sources": self.failed_sources,
@@ -112,9 +117,10 @@ def _run_sync(coro: Coroutine[Any, Any, T]) -> T:
 
 async def _run_one(
     source: SourceConfig, client: PoliteClient, state: IngestState, settings: FetchSettings, posts: PostReader | None,
+    handoff: ItemHandoff | None = None,
 ) -> SourceRun:
     run = SourceRun(source=source, client=client, settings=settings, posts=posts, known_item_ids=state.known_item_ids,
-                    retries=list(state.retry.get(source.name, [])))
+                    retries=list(state.retry.get(source.name, [])), handoff=handoff)
     connector = CONNECTORS[source.type]
     cursor = state.cursors.get(source.name)
     try:
@@ -131,14 +137,20 @@ async def _run_one(
 
 async def ingest_async(
     sources: Sequence[SourceConfig], state: IngestState, settings: FetchSettings, run_id: str,
-    client: PoliteClient | None = None, posts: PostReader | None = None,
+    client: PoliteClient | None = None, posts: PostReader | None = None, sink: ItemSink | None = None,
+    sink_size: int = 1000,
 ) -> IngestResult:
     """Fetch every enabled source concurrently inside the running loop; see `ingest`."""
     enabled = [s for s in sources if s.enabled]
     own = client is None
     client = client or PoliteClient(settings, run_id, cache=state.http_cache, robots=state.robots)
+    handoff = ItemHandoff(sink, sink_size) if sink is not None else None
     try:
-        runs = await asyncio.gather(*(_run_one(s, client, state, settings, posts) for s in enabled))
+        runs = await asyncio.gather(*(_run_one(s, client, state, settings, posts, handoff) for s in enabled))
+        if handoff is not None:
+            handoff.flush()
+            if handoff.error is not None:
+                raise handoff.error
     finally:
         if own:
             await client.aclose()
@@ -146,6 +158,9 @@ async def ingest_async(
         fetches=list(client.fetches), cache_rows=list(client.cache_rows.values()),
         robots_rows=list(client.robots_rows.values()), bodies_downloaded=client.bodies_downloaded,
     )
+    if handoff is not None:
+        result.items_handed_over, result.items_stored = handoff.by_kind, handoff.stored
+        state.known_item_ids.update(handoff.seen)
     seen: set[str] = set()
     for run in runs:
         for item in run.items:
@@ -186,14 +201,15 @@ def _queue_updates(run: SourceRun, result: IngestResult, state: IngestState) -> 
 
 def ingest(
     sources: Sequence[SourceConfig], state: IngestState, settings: FetchSettings, run_id: str,
-    posts: PostReader | None = None,
+    posts: PostReader | None = None, sink: ItemSink | None = None, sink_size: int = 1000,
 ) -> IngestResult:
     """Fetch every enabled source concurrently (one asyncio loop); one failing source never stops the others.
 
     `posts` reads a post's URL and links (the ingest stage passes extractors.posts); without it, social posts
-    keep their API URL and no linked article is fetched.
+    keep their API URL and no linked article is fetched. With a `sink`, new raw items are handed to it
+    `sink_size` at a time as they arrive (the result's `items` stays empty); an error of the sink is raised.
     """
-    return _run_sync(ingest_async(sources, state, settings, run_id, posts=posts))
+    return _run_sync(ingest_async(sources, state, settings, run_id, posts=posts, sink=sink, sink_size=sink_size))
 
 
 def ingest_source(

@@ -11,9 +11,9 @@ Cursor: the newest published time seen (ISO 8601).
 
 from __future__ import annotations
 
-from datetime import datetime
 from urllib.parse import quote, urlencode
 
+from schemas.timestamps import parse_iso_datetime
 from sources.base import Link, SourceRun
 from sources.rss import fetch_feed
 
@@ -33,15 +33,6 @@ def feed_url(base: str, subreddit: str | None, query: str | None) -> str:
     return f"{base}/r/{quote(subreddit or '')}/new/.rss"
 
 
-def _when(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 async def fetch(run: SourceRun, cursor: str | None) -> str | None:
     """Fetch the feed conditionally; keep new entries as posts and fetch what they link to."""
     src = run.source
@@ -50,13 +41,13 @@ async def fetch(run: SourceRun, cursor: str | None) -> str | None:
     if parsed is None:
         return cursor
     _info, entries = parsed
-    since = _when(cursor)
+    since = parse_iso_datetime(cursor)
     newest = since
     links: list[Link] = []
     for entry in entries[: run.limit]:
         if not entry.link:
             continue
-        published = _when(entry.published) or _when(entry.updated)
+        published = parse_iso_datetime(entry.published) or parse_iso_datetime(entry.updated)
         if since and published and published <= since:
             continue
         if published and (newest is None or published > newest):

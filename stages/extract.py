@@ -1,8 +1,10 @@
 """The extract stage: stored documents → mentions and claims, a slice at a time, with no network access.
 
-`extract_stage` is the one slice loop: read a slice of pending documents, extract it, swap its results in.
+`extract_stage` is the one slice loop: find a slice of pending documents, extract it, swap its results in.
 How a slice is extracted is a parameter: inline by default, or fanned out over a Prefect task runner by the
-`extract` flow, or in a worker process by `parse_and_extract_stage`.
+`extract` flow, or in a worker process by `parse_and_extract_stage`. The slice is handed over by reference
+(the warehouse and the slice's document ids) and the extractor reads the texts where it runs: a Prefect flow's
+parameters go to the API, which refuses a run whose parameters exceed 512 KB, and a slice of texts does.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ class DocText:
     published: date | None
 
 
-# Extracts one slice of documents in batches of the given size: (documents, batch size) → the columnar
-# hand-off (mentions table, claims table; warehouse.load.extraction_tables).
-SliceExtractor = Callable[[list[DocText], int], ExtractionTables]
+# Extracts one slice of stored documents in batches of the given size: (warehouse, the slice's doc ids, batch
+# size) → the columnar hand-off (mentions table, claims table; warehouse.load.extraction_tables). The texts are
+# read by the extractor (`document_texts`), so only ids cross a Prefect boundary: CHUNK_SIZE ids are ~70 KB.
+SliceExtractor = Callable[[str, list[str], int], ExtractionTables]
 
 
 def extractor_version() -> str:
@@ -67,6 +70,11 @@ def extract_slice(docs: Sequence[DocText], batch_size: int) -> ExtractionTables:
     return concat_extractions(extract_batch(batch) for batch in batched(docs, batch_size))
 
 
+def extract_documents(db: str, doc_ids: list[str], batch_size: int) -> ExtractionTables:
+    """Read the given documents' texts and extract them in batches, in this process (the default extractor)."""
+    return extract_slice(document_texts(db, doc_ids), batch_size)
+
+
 def load_extractions(
     db: str | Path, doc_ids: Iterable[str], version: str, mentions: Sequence[Mention] | pa.Table,
     claims: Sequence[Claim] | pa.Table,
@@ -100,7 +108,7 @@ def document_texts(db: str | Path, doc_ids: Sequence[str]) -> list[DocText]:
 
 def extract_stage(
     db: str | Path, batch_size: int = 200, limit: int | None = None, force: bool = False, chunk: int = CHUNK_SIZE,
-    since: date | None = None, extract: SliceExtractor = extract_slice,
+    since: date | None = None, extract: SliceExtractor = extract_documents,
 ) -> dict[str, int]:
     """Extract every document whose extraction is missing or stale (published since `since`), with no network.
 
@@ -120,10 +128,9 @@ def extract_stage(
             break
         after = ids[-1]
         left = None if left is None else left - len(ids)
-        docs = document_texts(db, ids)
-        mentions, claims = extract(docs, batch_size)
-        counts = load_extractions(db, [d.doc_id for d in docs], version, mentions, claims)
-        del docs, mentions, claims
+        mentions, claims = extract(str(db), ids, batch_size)
+        counts = load_extractions(db, ids, version, mentions, claims)
+        del mentions, claims
         for key, value in counts.items():
             totals[key] = totals.get(key, 0) + value
     return totals

@@ -1,11 +1,18 @@
-"""The ingest stage: fetch every enabled source with the warehouse's ingestion state, then store the result."""
+"""The ingest stage: fetch every enabled source with the warehouse's ingestion state, then store the result.
+
+Raw items are stored while the fetch goes on, a slice of CHUNK_SIZE at a time (sources/ hands them to the load
+it is given), so a backlog's bodies never sit in memory together; the rest of the result (fetch log, HTTP
+validators, cursors, robots, retries) is stored afterwards by `load_ingest`. A raw item stored before its
+validators is harmless: killed in between, the next run re-fetches it and the insert-or-ignore keeps one copy.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from schemas import RawItem
 from sources.config import FetchSettings, SourceConfig
 from sources.ingest import IngestResult, IngestState, ingest
 from stages.common import CHUNK_SIZE
@@ -16,27 +23,44 @@ from warehouse.load import load_raw_items
 
 def fetch(
     sources: Sequence[SourceConfig], settings: FetchSettings, run_id: str, state: IngestState | None = None,
+    db: str | Path | None = None,
 ) -> IngestResult:
-    """Fetch sources (network only); social posts are read with extractors.posts to find their linked articles."""
+    """Fetch sources (network only); social posts are read with extractors.posts to find their linked articles.
+
+    With `db`, new raw items are stored there in slices as they arrive instead of collecting in the result.
+    """
     from extractors import posts
 
-    return ingest(list(sources), state if state is not None else IngestState(), settings, run_id, posts=posts)
+    sink = _raw_item_store(db) if db is not None else None
+    return ingest(list(sources), state if state is not None else IngestState(), settings, run_id, posts=posts,
+                  sink=sink, sink_size=CHUNK_SIZE)
+
+
+def _raw_item_store(db: str | Path) -> Callable[[list[RawItem]], int]:
+    """The sink the fetch hands raw items to: one short write per slice, insert-or-ignore."""
+
+    def store(items: list[RawItem]) -> int:
+        # No snapshot publication per slice: the journal keeps each session, and load_ingest publishes.
+        with writer(db, snapshot=False) as con:
+            return load_raw_items(con, items)
+
+    return store
 
 
 def ingest_stage(sources: Sequence[SourceConfig], db: str | Path, settings: FetchSettings, run_id: str) -> IngestResult:
-    """Fetch every enabled source (conditional GET, cursors from the warehouse); return the IngestResult."""
+    """Fetch every enabled source (conditional GET, cursors from the warehouse), storing raw items as they come."""
     with writer(db, snapshot=False) as con:
         state = state_from_db(con)
-    return fetch(sources, settings, run_id, state)
+    return fetch(sources, settings, run_id, state, db=db)
 
 
 def load_ingest(db: str | Path, result: IngestResult) -> dict[str, int]:
-    """Store an IngestResult: new raw items, the fetch log, HTTP validators and cursors."""
+    """Store an IngestResult: raw items not stored during the fetch, the fetch log, HTTP validators and cursors."""
     items = result.items
     with writer(db) as con:
         # Raw bodies go in slices (insert-or-ignore, like save_result): one Arrow copy of a whole backlog's
         # bodies would double the run's peak memory. save_result stores everything else.
         new_raw = sum(load_raw_items(con, items[i : i + CHUNK_SIZE]) for i in range(0, len(items), CHUNK_SIZE))
         counts: dict[str, int] = save_result(con, replace(result, items=[]))
-        counts["raw_items"] = new_raw
+        counts["raw_items"] = new_raw + result.items_stored
     return counts

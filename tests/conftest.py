@@ -22,6 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("CLAIMWATCH_BACKOFF_SECONDS", "0.05")
 # Every test server is on loopback: no politeness interval is owed to ourselves.
 os.environ.setdefault("CLAIMWATCH_PER_HOST_INTERVAL", "0.01")
+# Release sync never reaches the internet from a test: live sources are off, and every default live URL is
+# replaced by a closed loopback port the SSRF guard refuses anyway. Tests of the live path set their own URLs.
+os.environ.setdefault("CLAIMWATCH_RELEASES_LIVE", "false")
+for _url_setting in ("ECI_URL", "EPOCH_MODELS_URL", "HF_API_URL", "OPENROUTER_URL"):
+    os.environ.setdefault(f"CLAIMWATCH_{_url_setting}", "http://127.0.0.1:9/no-live-data-in-tests")
 
 # Modules that run Prefect flows take `prefect_api` (tests/prefect_api.py): one test server per module.
 pytest_plugins = ["tests.prefect_api"]

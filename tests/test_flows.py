@@ -75,6 +75,27 @@ def test_extract_flow_fans_out_over_dask(ingested, harness, monkeypatch):
     assert counts["claims"] > 0
 
 
+def test_extract_flow_passes_references_not_texts(tmp_path, harness, monkeypatch):
+    """The extract flow on texts over the API's 512 KB parameter limit: slices cross it as ids, never as texts."""
+    from datetime import datetime
+
+    from flows.pipeline import extract_flow
+    from schemas import Document
+
+    db = tmp_path / "w.duckdb"
+    claim = "Chinese open-weight models are about five months behind Claude Sonnet 4.5, analysts said. "
+    filler = "Other researchers disagreed about which benchmark and which month the gap was measured on. " * 320
+    docs = [Document(url=f"https://news.example/{k}", canonical_url=f"https://news.example/{k}", source="feed",
+                     text=f"Story {k}. {claim}{filler}", published_at=datetime(2026, 1, 5)) for k in range(22)]
+    assert sum(len(d.text.encode()) for d in docs) > 600_000
+    stages.load_parsed(db, stages.ParseOutcome(documents=docs))
+    monkeypatch.setenv("CLAIMWATCH_EXTRACT_WORKER", "false")
+    monkeypatch.setenv("CLAIMWATCH_EXTRACT_BATCH_SIZE", "50")  # one batch of every text: a task argument > 512 KB
+    counts = extract_flow(db=str(db))
+    assert counts["documents_extracted"] == len(docs)
+    assert counts["claims"] >= len(docs)
+
+
 def test_pipeline_flow_smoke(tmp_path, harness):
     """The whole `pipeline` flow on Prefect's local API: completes and stores claims."""
     from flows.pipeline import pipeline

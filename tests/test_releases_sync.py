@@ -271,4 +271,5 @@ def test_downloads_go_through_the_polite_client(server: str, tmp_path: Path) -> 
     with reader(db) as con:
         rows = con.execute("SELECT ok, error_class FROM fetch_log WHERE source = 'sync-releases' "
                            "AND url LIKE '%eci_scores.csv' ORDER BY started_at").fetchall()
-    assert [r[0] for r in rows] == [False, True]
+    # the refused attempt, the fallback it caused (bundled snapshot), then the allowed download
+    assert rows == [(False, "ssrf"), (False, "fallback"), (True, None)]

@@ -90,7 +90,7 @@ def test_every_setting_is_read_somewhere():
     """A setting no code reads is a promise the program does not keep."""
     sources = "\n".join(p.read_text(encoding="utf-8") for d in CODE_DIRS for p in (ROOT / d).rglob("*.py")
                         if p.name != "settings.py")
-    settings_src = (ROOT / "claimwatch" / "settings.py").read_text(encoding="utf-8")
+    settings_src = (ROOT / "config" / "settings.py").read_text(encoding="utf-8")
     tree = ast.parse(settings_src)
     # Properties and validators inside settings.py read some fields (contact_url builds user_agent).
     read_in_settings = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}

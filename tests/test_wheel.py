@@ -13,7 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 # What the wheel is built from: the sdist inputs, copied so the build leaves nothing in the checkout.
-SOURCES = ("pyproject.toml", "README.md", "LICENSE", "claimwatch", "flows", "sources", "stages", "extractors",
+SOURCES = ("pyproject.toml", "README.md", "LICENSE", "claimwatch", "config", "flows", "sources", "stages", "extractors",
            "schemas", "warehouse")
 
 

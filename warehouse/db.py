@@ -28,7 +28,7 @@ MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 VIEWS_DIR = PACKAGE_DIR / "views"
 
 # How long a writer waits for another writer's lock before giving up: the `lock_wait_seconds` setting, which
-# claimwatch.settings.load_settings applies here (see set_lock_wait); the default matches the setting's.
+# config.settings.load_settings applies here (see set_lock_wait); the default matches the setting's.
 LOCK_WAIT_SECONDS = 600.0
 
 
@@ -105,6 +105,18 @@ def open_db(path: str | Path, *, read_only: bool = False, wait: float | None = N
             delay = min(delay * 2, 1.0)
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block in one transaction: committed if it returns, rolled back (and re-raised) if it raises."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def _migration_files() -> list[Path]:
     return sorted(p for p in MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql"))
 
@@ -123,17 +135,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
         if version in done:
             continue
         sql = path.read_text(encoding="utf-8")
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?, ?)",
                 [version, path.name, hashlib.sha256(sql.encode()).hexdigest(), datetime.now(UTC).replace(tzinfo=None)],
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(path.name)
         log.info("applied migration %s", path.name)
     create_views(con)

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from pydantic import BaseModel
 
 from schemas import Claim, Document, FetchLog, Mention, RawItem
+from warehouse.db import transaction
 
 # Columns stored as JSON text; everything else maps to its natural Arrow type.
 JSON_COLUMNS = frozenset({"meta", "attrs", "subject_group", "reference_group", "counts", "evidence"})
@@ -336,8 +337,7 @@ def replace_extractions(
         "n_mentions": pa.array([per_doc_m.get(d, 0) for d in ids], pa.int32()),
         "n_claims": pa.array([per_doc_c.get(d, 0) for d in ids], pa.int32()),
     })
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.register("_doc_ids", marks.select(["doc_id"]))
         con.execute("DELETE FROM mentions WHERE doc_id IN (SELECT doc_id FROM _doc_ids)")
         con.execute("DELETE FROM claims WHERE doc_id IN (SELECT doc_id FROM _doc_ids)")
@@ -347,10 +347,6 @@ def replace_extractions(
         n_m = insert(con, "mentions", m_table, mode="append")
         n_c = insert(con, "claims", c_table, mode="append")
         insert(con, "extractions", marks, mode="replace")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return (n_m, n_c)
 
 

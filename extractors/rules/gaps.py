@@ -408,7 +408,8 @@ def _read_took_to_match(ctx: SentCtx, sp: _Span) -> _Read:
     return _Reading("behind", who[0] if who else _subject_before(ctx, sp.dur.start), ref, sp.dur.start)
 
 
-_CAUGHT_IN = re.compile(r"\b(?:caught\s+up|matched|closed\s+the\s+gap|replicated|drew\s+level)\b(?P<mid>(?:[^.;:]|(?<=\b[A-Z])\.){0,60}?)"
+_CAUGHT_IN = re.compile(r"\b(?:caught\s+up|matched|closed\s+the\s+gap|replicated|drew\s+level)\b"
+                        r"(?P<mid>(?:[^.;:]|(?<=\b[A-Z])\.){0,60}?)"
                         r"\b(?:in|within|after)\s+(?:(?:just|only|about|roughly|around|some|a\s+mere)\s+)*$", re.I)
 
 
