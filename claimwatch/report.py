@@ -132,7 +132,8 @@ def load_report_data(db_path: str | Path, as_of: date | None = None) -> ReportDa
         if "v_claims" in rels:
             data.claims = _dicts(
                 con,
-                "SELECT * FROM v_claims WHERE published_at IS NULL OR published_at <= ? "
+                # release claims are evidence for the registry (v_release_candidates), not claims to score
+                "SELECT * FROM v_claims WHERE (published_at IS NULL OR published_at <= ?) AND kind <> 'release' "
                 "ORDER BY published_at DESC NULLS LAST, claim_id",
                 [day],
             )

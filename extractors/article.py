@@ -461,25 +461,19 @@ def _main_text(html: str, tree: Any, title: str | None, url: str) -> str:
 # ----------------------------------------------------------------------------------------------- parse
 
 
-def parse_html(
-    html: str, url: str, *, source: str = "", final_url: str | None = None, raw_item_id: str | None = None,
-    discovered_via: str | None = None, kind: str = "article", hints: Mapping[str, Any] | None = None,
-) -> Document:
-    """Parse article HTML into a Document; raises ParseError if there is no usable main text."""
-    base = final_url or url
-    # C0 control characters are invalid in HTML text and make lxml refuse to move nodes (drop_tree raises
-    # ValueError); they carry no meaning in an article, so they become spaces before parsing.
-    html = _CONTROL_CHARS.sub(" ", html)
+def _html_tree(html: str) -> Any:
+    """Parse the page with lxml; raises ParseError for markup lxml refuses or a document with nothing in it."""
     try:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"unparseable HTML: {exc}") from exc
     if tree is None or (tree.find(".//body") is None and not tree.text_content().strip()):
         raise ParseError("empty HTML document")
-    hints = hints or {}
-    meta = _meta(tree)
-    ld = _article_ld(_jsonld_objects(tree))
+    return tree
 
+
+def _title(ld: dict[str, Any], meta: dict[str, list[str]], tree: Any, hints: Mapping[str, Any]) -> str | None:
+    """The headline: JSON-LD, meta tags, <title> without its site suffix, the first <h1>, then the feed."""
     head_title = tree.findtext(".//title")
     title = (
         (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
@@ -488,8 +482,11 @@ def parse_html(
         or next((" ".join(h.text_content().split()) for h in tree.iter("h1")), None)
         or hints.get("entry_title")
     )
-    title = " ".join(title.split()) if isinstance(title, str) else None
+    return " ".join(title.split()) if isinstance(title, str) else None
 
+
+def _authors(ld: dict[str, Any], meta: dict[str, list[str]], tree: Any, hints: Mapping[str, Any]) -> list[str]:
+    """The authors: JSON-LD, then meta tags, then bylines in the page, then the feed entry."""
     authors = _split_authors(_names(ld.get("author")))
     if not authors:
         authors = _split_authors(
@@ -501,16 +498,21 @@ def parse_html(
         authors = _split_authors(" ".join(b.text_content().split()) for b in bylines[:3])
     if not authors and hints.get("entry_author"):
         authors = _split_authors([str(hints["entry_author"])])
+    return authors
 
-    dated = _published(ld, meta, base, tree, html, hints)
-    published, published_source, published_precision = dated if dated else (None, None, None)
-    updated = (
+
+def _updated(ld: dict[str, Any], meta: dict[str, list[str]], hints: Mapping[str, Any]) -> datetime | None:
+    """The last-modified date: JSON-LD, then meta tags, then the feed entry."""
+    return (
         _parse_date(ld.get("dateModified"))
         or _parse_date(_first(meta, "article:modified_time", "og:updated_time", "datemodified", "dc.date.modified",
                               "last-modified"))
         or _parse_date(hints.get("entry_updated"))
     )
 
+
+def _canonical(tree: Any, meta: dict[str, list[str]], ld: dict[str, Any], base: str) -> str:
+    """rel=canonical, then og:url, then the JSON-LD url, else the fetched URL; tracking parameters removed."""
     canonical = None
     for link in tree.xpath('//link[@href][contains(concat(" ", normalize-space(@rel), " "), " canonical ")]'):
         href = (link.get("href") or "").strip()
@@ -520,31 +522,62 @@ def parse_html(
     canonical = canonical or _first(meta, "og:url") or (ld.get("url") if isinstance(ld.get("url"), str) else None)
     if not canonical or urlsplit(canonical).scheme not in ("http", "https"):
         canonical = base
-    canonical = canonicalize_url(canonical)
+    return canonicalize_url(canonical)
 
-    text = _main_text(html, tree, title, base)
-    if not text:
-        raise ParseError("no main text found")
 
-    lang = (
+def _lang(tree: Any, ld: dict[str, Any], meta: dict[str, list[str]], text: str) -> str | None:
+    """The language: <html lang>, then JSON-LD, then meta tags, then a guess from the text's stopwords."""
+    return (
         _norm_lang(tree.get("lang") or tree.get("xml:lang"))
         or _norm_lang(ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None)
         or _norm_lang(_first(meta, "og:locale", "content-language", "language", "dc.language"))
         or _guess_lang(text)
     )
+
+
+def _outlet(meta: dict[str, list[str]], ld: dict[str, Any], canonical: str) -> str | None:
+    """The publication's name: the site-name meta tag, then the JSON-LD publisher, else the host."""
     publisher = _names(ld.get("publisher"))
     outlet = _first(meta, "og:site_name", "application-name") or (publisher[0] if publisher else None)
     if not outlet:
         host = urlsplit(canonical).hostname or ""
         outlet = host.removeprefix("www.") or None
+    return outlet
+
+
+def parse_html(
+    html: str, url: str, *, source: str = "", final_url: str | None = None, raw_item_id: str | None = None,
+    discovered_via: str | None = None, kind: str = "article", hints: Mapping[str, Any] | None = None,
+) -> Document:
+    """Parse article HTML into a Document; raises ParseError if there is no usable main text."""
+    base = final_url or url
+    # C0 control characters are invalid in HTML text and make lxml refuse to move nodes (drop_tree raises
+    # ValueError); they carry no meaning in an article, so they become spaces before parsing.
+    html = _CONTROL_CHARS.sub(" ", html)
+    tree = _html_tree(html)
+    hints = hints or {}
+    meta = _meta(tree)
+    ld = _article_ld(_jsonld_objects(tree))
+
+    title = _title(ld, meta, tree, hints)
+    authors = _authors(ld, meta, tree, hints)
+    dated = _published(ld, meta, base, tree, html, hints)
+    published, published_source, published_precision = dated if dated else (None, None, None)
+    updated = _updated(ld, meta, hints)
+    canonical = _canonical(tree, meta, ld, base)
+
+    text = _main_text(html, tree, title, base)
+    if not text:
+        raise ParseError("no main text found")
+
     doc_meta: dict[str, Any] = {k: v for k, v in hints.items() if v}
     if final_url and final_url != url:
         doc_meta["final_url"] = final_url
     return Document(
         url=url, canonical_url=canonical, source=source, kind="page" if kind == "page" else "article",
         title=title, authors=authors, published_at=published, published_source=published_source,
-        published_precision=published_precision, updated_at=updated, text=text, lang=lang,
-        discovered_via=discovered_via, raw_item_id=raw_item_id, outlet=outlet, meta=doc_meta,
+        published_precision=published_precision, updated_at=updated, text=text, lang=_lang(tree, ld, meta, text),
+        discovered_via=discovered_via, raw_item_id=raw_item_id, outlet=_outlet(meta, ld, canonical), meta=doc_meta,
     )
 
 

@@ -31,17 +31,20 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import ner
+from extractors.cues import cues
 from extractors.dates import DateInterval, find_dates
 from extractors.groups import find_groups, lab_group, model_group
 from extractors.models import ModelHit, find_mentions, head_words, mentions_at
 from extractors.rules import Ent, SentCtx, attribution, forecast_claims, gap_claims, parity_claims
+from extractors.rules.cjk import cjk_gap_drafts, has_cjk
+from extractors.rules.releases import release_drafts
 from schemas import Claim, Mention, stable_id
 
 __all__ = ["EXTRACTOR_VERSION", "RULES_VERSION", "Extraction", "extract", "extract_claims", "extract_many", "get_nlp"]
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = "claims.v2.2"
+RULES_VERSION = "claims.v2.4"
 # The optional statistical model changes attributions, so when one is installed it is part of the version (and
 # so of the extract-batch cache key and of every stored claim's extractor_version).
 EXTRACTOR_VERSION = RULES_VERSION + ner.signature()
@@ -59,7 +62,8 @@ _FORECAST_HINT = re.compile(
     r"vow\w*|pledge\w*|predict\w*|forecast\w*|could|may|might|should|projected|anticipated|promis\w+|"
     r"tipped|striv\w+|ambition|'ll|bid|race|push|mission|earmarked|pencil+ed|coming|prepar\w+|ready|gearing|"
     r"bet|betting|guess|call|AGI|ASI|HLMI|superintelligen\w+|singularity|odds|chances?|probability|likelihood|"
-    r"releas\w*|launch\w*|rumou?red|drop(?:s|ping)?|arriv\w+|debut\w*|unveiling|rollout|upcoming|timelines?)\b|%",
+    r"releas\w*|launch\w*|rumou?red|drop(?:s|ping)?|arriv\w+|debut\w*|unveiling|rollout|upcoming|timelines?|"
+    r"delay\w*|postpon\w+|pushed|slipped|window|imminent|median|ETA|soon)\b|%",
     re.IGNORECASE)
 # Sentence ends: terminal punctuation (plus closing quotes) before a capital, digit or opening quote; blank
 # lines; and single line breaks after a line that does not end mid-sentence (headings, list items).
@@ -68,17 +72,18 @@ _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Corp|Co|Ltd|Jr|Sr|St|vs|etc|approx|No|Nos|Fig|Gen|Gov|Sen|Rep|Jan|Feb|Mar|"
     r"Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|est|ca|cf|al)\.|(?<![\w.])[A-Z]\.|\b(?:[A-Za-z]\.){2,})[\"'”’)\]]*$")
 # "the report states that…", "the authors argue…": the claim belongs to whoever the text last attributed to.
-_BACKREF = re.compile(
-    r"\b(?:the\s+(?:report|study|analysis|paper|survey|authors|researchers|group|institute|tally|tracker|memo|"
-    r"researcher|analyst|executive|evaluation|assessment|lab|company|firm|startup|agency|team|CEO|founder)|it|they|"
-    r"she|he)\s+(?:also\s+)?(?:[a-z]+ly\s+)?(?:states?|said|says|found|finds|argues?|argued|"
-    r"estimates?|estimated|concludes?|predicts?|predicted|adds?|added|notes?|noted|projects?|warns?|warned|claims?|"
-    r"claimed|expects?|expected|thinks?|believes?|shows?|stated|indicated|indicates|stressed|confirmed|announced|"
-    r"maintains|insisted|insists|told|tells|wrote|writes|put|puts|reveals?|revealed|suggests?|suggested|"
-    r"mentioned|disclosed|explained|emphasi[sz]ed|acknowledged|admitted|hinted|reckons|cautioned)\b"
-    r"|\b(?:his|her)\s+(?:own\s+)?(?:\w+\s+)?(?:estimate|prediction|forecast|timeline|guess|bet)s?\b"
-    r"|\baccording\s+to\s+(?:him|her|them|it|(?:the|this)\s+(?:report|study|analysis|paper|survey|company|firm|lab|"
-    r"startup|agency|researchers|authors|institute|group))\b", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _backref() -> re.Pattern[str]:
+    """A sentence whose speaker is someone named before: "he said", "the report found", "according to her"."""
+    return re.compile(
+        r"\b(?:the\s+(?:report|study|analysis|paper|survey|authors|researchers|group|institute|tally|tracker|memo|"
+        r"researcher|analyst|executive|evaluation|assessment|lab|company|firm|startup|agency|team|CEO|founder)|it|"
+        r"they|she|he)\s+(?:also\s+)?(?:[a-z]+ly\s+)?(?:"
+        + cues().attribution_verb +
+        r"|expected|shows?|maintains|put|puts|emphasi[sz]ed|hinted)\b"
+        r"|\b(?:his|her)\s+(?:own\s+)?(?:\w+\s+)?(?:estimate|prediction|forecast|timeline|guess|bet)s?\b"
+        r"|\baccording\s+to\s+(?:him|her|them|it|(?:the|this)\s+(?:report|study|analysis|paper|survey|company|"
+        r"firm|lab|startup|agency|researchers|authors|institute|group))\b", re.IGNORECASE)
 
 # The components keep their results in doc.user_data (a plain dict: ``doc._.x`` builds an Underscore object on
 # every access, which costs more than the lookups themselves on short docs); the extensions read it from there.
@@ -427,6 +432,8 @@ def _carried_attribution(text: str, sents: _Sentences, s: int, e: int) -> str | 
             who = attribution(prev) or (antecedent(prev) if pronoun else None)
             if who:
                 return who
+            # '"…," she said.' before: the speaker is whoever "she" is, named further back
+            pronoun = pronoun or _PRONOUN_SPEAKER.search(prev) is not None
             prev_b = sents.before(prev_b[0])
         return None
 
@@ -440,11 +447,13 @@ def _carried_attribution(text: str, sents: _Sentences, s: int, e: int) -> str | 
         m = _SPEAKER_AFTER.match(text, end, min(len(text), end + 120))
         if m:
             return m.group("name") or m.group("name2") or look_back(s, True)
-    bm = _BACKREF.search(own)
+    bm = _backref().search(own)
     if bm:
         # "he", "she", "the company": the named subject of a sentence before will do when it attributes nothing
         named = re.search(r"\b(?:he|she|his|her|him|company|firm|lab|startup)\b", bm.group(0), re.I)
-        return look_back(s, named is not None) or anaphor(own)
+        pron = re.match(r"\s*[\"“”']?(he|she)\b", own, re.I) if named is not None else None
+        # "He argued that …" with nobody named before it: the pronoun is all the text says.
+        return look_back(s, named is not None) or anaphor(own) or (pron.group(1).capitalize() if pron else None)
     if re.match(r"[-•*–\s]*(?:[^“\"\n]{0,40}:\s*)?[“\"]", own):  # a quote going on from the sentences before
         return look_back(s, False, 2)
     head = _HEADLINE_SPEAKER.match(own)
@@ -466,13 +475,46 @@ def _carried_attribution(text: str, sents: _Sentences, s: int, e: int) -> str | 
     return None
 
 
+# A speaker given by role ("DeepMind CEO", "the minister") and, near it, the person holding the role by name.
+_TITLES = (r"(?:CEO|[Cc]o-?[Ff]ounder|[Ff]ounder|[Cc]hief\s+[Ee]xecutive(?:\s+[Oo]fficer)?|[Mm]inister|[Pp]resident|"
+           r"[Cc]hair(?:man|woman)?|[Bb]oss|[Hh]ead|[Dd]irector)")
+_ROLE_ONLY = re.compile(rf"(?:^|\s|^the\s+){_TITLES}(?:\s+of\s+.+)?$|^(?i:the\s+)(?:minister|chief|boss)$")
+_PERSON = r"[A-Z][a-z]+(?:[ -][A-Z][a-z'’-]+){1,2}"
+_ROLE_NAME = re.compile(rf"\b{_TITLES}\s*,?\s+(?:of\s+[^,]{{2,60}}\s+)?(?P<a>{_PERSON})\b"
+                        rf"|\b(?P<b>{_PERSON}),\s+(?:the\s+)?(?:[\w.’'-]+\s+){{0,4}}?{_TITLES}\b")
+
+
+def named_title(who: str, text: str, s: int, e: int) -> str:
+    """The person's name for a speaker given only by role, when the text names whoever holds it nearby.
+
+    >>> t = "Baidu's founder, Robin Li, spoke. The founder said Ernie matches GPT-4."
+    >>> named_title("The founder", t, t.index("The"), len(t))
+    'Robin Li'
+    """
+    if not _ROLE_ONLY.search(who):
+        return who
+    best: str | None = None
+    for m in _ROLE_NAME.finditer(text, max(0, s - 1500), min(len(text), e + 200)):
+        if m.start() > e and best is not None:
+            break
+        best = m.group("a") or m.group("b")
+        if m.start() > e:
+            break
+    return best or who
+
+
+_PRONOUN_SPEAKER = re.compile(r"\b(?:he|she)\s+(?:also\s+)?(?:said|says|told|tells|added|wrote|writes|argued|warned|"
+                              r"noted|continued|went\s+on|explained|stated|remarked|replied|responded)\b", re.I)
 _CARRY_BACK = 2  # sentences of the same paragraph a speaker carries over
 _NEXT_SOURCE = re.compile(r"\s*(?:The|This|That|These)\s+(?:\w+\s+){0,3}?(?:was|were|is|are|comes?|came)\s+"
-                          r"(?:given|made|offered|shared|provided|published|released|issued|from|according)\b", re.I)
+                          r"(?:given|made|offered|shared|provided|published|released|issued|from|according)\b"
+                          # "… by mid-2026. Nathan Lambert argues that …": a named person's reasoning follows
+                          r"|\s*(?-i:[A-Z][a-z]+(?:\s+[A-Z][\w'’-]+){1,2})\s+(?:argues|contends|believes|says|notes|"
+                          r"explains|writes|predicts|expects|estimates|reckons|thinks)\s+that\b", re.I)
 
 
 _HEADLINE_SPEAKER = re.compile(r"\s*(?P<name>(?-i:[A-Z][\w.'’-]+)(?:\s+(?-i:[A-Z][\w.'’-]+))?)"
-                               r"(?:\s*\([^)]{0,60}\))?\s*:\s+\S")
+                               r"(?:\s*\([^)]{0,60}\))?\s*(?::|(?<=\))\s+[-–—])\s+\S")
 _NOT_SPEAKER = re.compile(
     r"\b(?:Release|Timeline|Date|Update[sd]?|Summary|Note|Verdict|Source|Predicted|Adjusted|Key|Points?|TL;?DR|"
     r"Bottom|Line|Answer|Question|Conclusion|Breaking|Exclusive|Opinion|Analysis|Report|Status|Rumou?rs?|Leak|"
@@ -568,6 +610,8 @@ class _DocRules:
         for d in found:
             if d.get("attributed_to") is None and carried:
                 d["attributed_to"] = carried
+            if d.get("attributed_to"):
+                d["attributed_to"] = named_title(d["attributed_to"], self.text, s, e)
             d.update({"sentence": self.raw[s:e], "start_char": s, "end_char": e})
             self.drafts.append(d)
         return True
@@ -696,6 +740,8 @@ def _drop_restatements(claims: list[Claim]) -> list[Claim]:
     def key(c: Claim) -> tuple[Any, ...]:
         # One proposition stated in a headline, the body and a quote is one claim: the key leaves out the
         # wording of the sides (which varies between restatements) and keeps what the claim asserts.
+        if c.kind == "release":  # one per model per document (extractors.rules.releases keeps the best)
+            return (c.kind, tuple(c.models))
         if c.kind == "forecast":
             what: Any = tuple(sorted(c.target_models)) or re.sub(r"^(?:the|a|an)\s+", "", (c.target or "").lower())
             return (c.kind, c.deadline_end, c.deadline_text if c.deadline_end is None else None, what)
@@ -703,7 +749,9 @@ def _drop_restatements(claims: list[Claim]) -> list[Claim]:
         if direction in ("behind", "ahead") and _trailing_side(c.reference_group) and not _trailing_side(
                 c.subject_group):
             direction = _FLIP[direction]  # "US leads China by 7 months" restates "China trails by 7 months"
-        return (c.kind, direction, c.months_low, c.months_high, c.timeframe)
+        # Several countries' gaps in one list ("欧州(0.5年)、日本(0.9年)") are separate claims, not restatements.
+        side = c.subject_group.get("country") if has_cjk(c.sentence) else None
+        return (c.kind, direction, c.months_low, c.months_high, c.timeframe, side)
 
     def is_sentence(c: Claim) -> bool:
         return c.sentence.rstrip("\"'”’)").endswith((".", "!", "?"))
@@ -794,7 +842,10 @@ def _to_records(doc: Doc, published: date | None, doc_id: str) -> Extraction:
         mentions.append(mk(doc_id, "GROUP", ent.text, None, None, ent.attrs.get("country"), s, e, dict(ent.attrs)))
     for s, e, d in ud.get("cw_dates") or []:
         mentions.append(mk(doc_id, "DATE", d.text, None, None, None, s, e, d.as_dict()))
-    drafts = ud.get("cw_claims") or []
+    # Release announcements read the whole document, not the trigger candidates (extractors/rules/releases.py).
+    text = _text(doc)
+    drafts = [*(ud.get("cw_claims") or []), *release_drafts(text, published, ud.get("cw_models") or [],
+                                                            split_sentences), *cjk_gap_drafts(text)]
     if not drafts:
         if len(mentions) > 1:
             mentions.sort(key=lambda m: (m.start_char, m.end_char))
@@ -805,7 +856,7 @@ def _to_records(doc: Doc, published: date | None, doc_id: str) -> Extraction:
         fields = {k: v for k, v in d.items() if not k.startswith("_")}
         flags: list[str] = []
         end = fields.get("deadline_end")
-        if published is not None and end is not None and end < published:
+        if published is not None and end is not None and end < published and fields["kind"] != "release":
             flags.append("deadline_before_publication")
         try:
             claim = Claim(**fields, flags=flags, doc_id=doc_id, published_at=published,

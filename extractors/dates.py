@@ -104,6 +104,7 @@ _PREFIX_WORDS = [
 _PREFIX = rf"(?P<prefix>(?:{trie_alternation(_PREFIX_WORDS)}\s+|pre-)(?:the\s+end\s+of\s+)?)?"
 # "within six months" / "in the next year" are relative spans with the count in front of the unit.
 _WITHIN = rf"(?P<within>(?P<wk>within|in|inside(?:\s+of)?)\s+(?:the\s+next\s+)?(?:(?:about|around|roughly|just|only|" \
+          rf"less\s+than|fewer\s+than|under|" \
           rf"perhaps|maybe)\s+)?(?P<wn>(?:{NUM}\s*(?:-\s*to\s*-|-|–|to|or)\s*)?(?:{NUM})" \
           rf"|a\s+few(?:\s+(?:thousand|hundred))?|a\s+couple\s+of)" \
           rf"\s+(?P<wu>{_DUR_UNIT}))"
@@ -409,7 +410,6 @@ def _core_interval(m: re.Match[str], anchor: date | None) -> _Interval:
     return None, None, "unknown", True
 
 
-
 def _from_match(m: re.Match[str], anchor: date | None) -> DateInterval:
     text = m.group(0).strip()
     if m.group("within"):
@@ -427,6 +427,8 @@ def _from_match(m: re.Match[str], anchor: date | None) -> DateInterval:
     lead = prefix.replace(" the end of", "").strip()
     if lead in _BOUND:
         bound = _BOUND[lead]
+    if lead == "from" and (m.group("yrange") or m.group("mrange") or m.group("drange")):
+        bound = "in"  # "from 2026 to 2040": both ends stated
     if "the end of" in prefix and end is not None:
         start = date(end.year, 10, 1) if gran == "year" else start
     ends_of = "the end of" in prefix or bool(m.group("core") and re.match(
@@ -474,6 +476,7 @@ def find_dates(text: str, anchor: date | None = None, offset: int = 0) -> list[t
     return _join_ranges(text, out, offset) if len(out) > 1 else out
 
 
+_OR = re.compile(r"^\s*,?\s*or\s*$", re.I)
 _JOINER = re.compile(r"^\s*(?:-|–|—|to|through|until)\s*$", re.I)
 _MOVED = re.compile(r"\b(?:delay\w*|postpon\w*|push\w*|slipp?\w*|mov\w*|pushed\s+back|shift\w*|push\w*\s+back)\b"
                     r"[^.;]{0,60}$", re.I)
@@ -487,6 +490,12 @@ def _join_ranges(text: str, found: list[tuple[int, int, DateInterval]], offset: 
         if out:
             ps, pe, p = out[-1]
             between = text[pe - offset: s - offset]
+            if _OR.match(between) and p.end is not None and d.end is not None and d.end > p.end and \
+                    p.bound in ("in", "by") and d.bound in ("in", "by") and not d.relative:
+                # "by 2026 or 2027", "in late 2026 or early 2027": the later alternative ends it
+                out[-1] = (ps, e, DateInterval(p.start, d.end, p.granularity, text[ps - offset: e - offset],
+                                               p.bound, p.relative))
+                continue
             if _JOINER.match(between) and p.start is not None and d.end is not None and p.bound == "in":
                 if _MOVED.search(text, 0, ps - offset) and re.search(r"\bfrom\s+$", text[: ps - offset], re.I):
                     out[-1] = (s, e, d)

@@ -253,23 +253,32 @@ def _scan(text: str, offset: int) -> tuple[list[ModelHit], list[ModelHit]]:
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-_"):
             pos = start + 1
             continue
-        cands = _candidates_at(text, start, g, offset)
-        om = g.org_re.match(text, start)
-        if cands:
-            best = _resolve(cands)[0]
-            if om is None or om.end() <= best[1]:
-                models.append(best[3])
-                pos = best[1]
-                continue
-        if om:
-            oid = g.org_alias_to_id[om.group(0)]
-            row = g.orgs[oid]
-            orgs.append(ModelHit(om.start() + offset, om.end() + offset, om.group(0), "ORG", oid, oid,
-                                 row.get("country"), {"name": row.get("name")}))
-            pos = om.end()
+        found = _hit_at(text, start, _candidates_at(text, start, g, offset), g, offset)
+        if found is None:
+            pos = max(m.end(), start + 1)
             continue
-        pos = max(m.end(), start + 1)
+        hit, pos = found
+        (models if hit.label == "MODEL" else orgs).append(hit)
     return models, orgs
+
+
+def _hit_at(text: str, start: int, cands: list[tuple[int, int, int, ModelHit]], g: _Gazetteer, offset: int,
+            ) -> tuple[ModelHit, int] | None:
+    """The model or lab named at `start` and where its name ends in `text`; None when neither is.
+
+    The best model candidate wins unless a lab alias starting there is longer ("Qwen team" is a lab, not "Qwen").
+    """
+    om = g.org_re.match(text, start)
+    if cands:
+        best = _resolve(cands)[0]
+        if om is None or om.end() <= best[1]:
+            return best[3], best[1]
+    if om:
+        oid = g.org_alias_to_id[om.group(0)]
+        row = g.orgs[oid]
+        return ModelHit(om.start() + offset, om.end() + offset, om.group(0), "ORG", oid, oid, row.get("country"),
+                        {"name": row.get("name")}), om.end()
+    return None
 
 
 # Tokens that can start a model or lab name. Whole words are matched exactly (lowercased): lab names and
@@ -305,20 +314,10 @@ def mentions_at(text: str, positions: list[int]) -> tuple[list[ModelHit], list[M
         if start < end:
             continue
         head = text[start: start + 4].lower()
-        cands = _candidates_at(text, start, g, 0, _patterns_for(g, head))
-        om = g.org_re.match(text, start)
-        if cands:
-            best = _resolve(cands)[0]
-            if om is None or om.end() <= best[1]:  # "Qwen team" (a lab alias) is longer than "Qwen"
-                models.append(best[3])
-                end = best[1]
-                continue
-        if om:
-            oid = g.org_alias_to_id[om.group(0)]
-            row = g.orgs[oid]
-            orgs.append(ModelHit(om.start(), om.end(), om.group(0), "ORG", oid, oid, row.get("country"),
-                                 {"name": row.get("name")}))
-            end = om.end()
+        found = _hit_at(text, start, _candidates_at(text, start, g, 0, _patterns_for(g, head)), g, 0)
+        if found is not None:
+            hit, end = found
+            (models if hit.label == "MODEL" else orgs).append(hit)
     return models, orgs
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from extractors.claims import EXTRACTOR_VERSION, extract_many
+from extractors.scoring import PrecisionRecall
 from schemas import Claim
 
 __all__ = ["FLOORS_PATH", "REAL_DIR", "RealScore", "corpus_digest", "evaluate_split", "format_report", "load_split",
@@ -43,28 +44,12 @@ _DEADLINE_TOL_DAYS = 31
 
 
 @dataclass
-class Counts:
+class Counts(PrecisionRecall):
     """True positives, false positives and misses of one kind (or one construction)."""
 
     tp: int = 0
     fp: int = 0
     fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        """TP / (TP + FP); 1.0 when nothing was predicted."""
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        """TP / (TP + FN); 1.0 when nothing was expected."""
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        """Harmonic mean of precision and recall."""
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 @dataclass

@@ -159,13 +159,15 @@ class Mention(_Record):
             self.mention_id = stable_id(self.doc_id, self.extractor_version, self.label, self.start_char, self.end_char)
 
 
-ClaimKind = Literal["gap", "forecast"]
+# A release claim reports a model as out (issue 12): its model in `models`, its day in deadline_start/end when
+# the sentence gives one (else the publication date); never resolved as a prediction.
+ClaimKind = Literal["gap", "forecast", "release"]
 Direction = Literal["behind", "ahead", "parity"]
 Timeframe = Literal["past", "current", "future"]
 
 
 class Claim(_Record):
-    """A gap or forecast claim with its evidence sentence; the contract every later stage reads.
+    """A gap, forecast or release claim with its evidence sentence; the contract every later stage reads.
 
     Offsets (start_char, end_char) point into the text the extractor was given and bound the sentence.
     """

@@ -105,6 +105,11 @@ class SourceConfig(BaseModel):
     subreddit: str | None = Field(default=None, description="subreddit name without 'r/'")
     api_base: str | None = Field(default=None, description="override of the API origin (tests, proxies)")
     allow_private: bool = Field(default=False, description="allow loopback/private targets (tests, the demo)")
+    lab: str | None = Field(
+        default=None, max_length=120,
+        description="the lab or company this source is the own announcement feed of (e.g. \"OpenAI\"): a model "
+                    "release it announces enters the release registry without further corroboration",
+    )
     enabled: bool = True
     max_items: int | None = Field(default=None, ge=1, le=10_000, description="cap on entries per run")
 

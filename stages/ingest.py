@@ -19,6 +19,7 @@ from stages.common import CHUNK_SIZE
 from warehouse import writer
 from warehouse.ingest_state import save_result, state_from_db
 from warehouse.load import load_raw_items
+from warehouse.outcomes.observed import save_source_labs
 
 
 def fetch(
@@ -48,9 +49,13 @@ def _raw_item_store(db: str | Path) -> Callable[[list[RawItem]], int]:
 
 
 def ingest_stage(sources: Sequence[SourceConfig], db: str | Path, settings: FetchSettings, run_id: str) -> IngestResult:
-    """Fetch every enabled source (conditional GET, cursors from the warehouse), storing raw items as they come."""
+    """Fetch every enabled source (conditional GET, cursors from the warehouse), storing raw items as they come.
+
+    Also records which sources are a lab's own feed (`lab` in the watch list), for release corroboration.
+    """
     with writer(db, snapshot=False) as con:
         state = state_from_db(con)
+        save_source_labs(con, {s.name: s.lab for s in sources})
     return fetch(sources, settings, run_id, state, db=db)
 
 

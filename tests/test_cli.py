@@ -91,7 +91,7 @@ def test_extract_reads_html_and_its_date():
     res = cli("extract", "--format", "jsonl", str(page))
     assert res.returncode == 0, res.stderr
     rows = [json.loads(line) for line in res.stdout.splitlines()]
-    assert {r["kind"] for r in rows} == {"gap", "forecast"}
+    assert {r["kind"] for r in rows} == {"gap", "forecast", "release"}  # "Anthropic released Claude Opus 4.1 …"
     assert all(r["published_at"] == "2026-02-11" for r in rows)
 
 

@@ -65,8 +65,8 @@ def test_releases_sync_loads_the_bundled_snapshot(demo):
 def test_resolve_stores_outcomes_as_of_a_date(demo):
     res = cli("resolve", "--db", "w/demo.duckdb", "--as-of", AS_OF, cwd=demo["work"])
     stored = _one(demo["db"], "SELECT count(*) FROM outcomes WHERE as_of = CAST(? AS DATE)", [AS_OF])[0][0]
-    claims = _one(demo["db"], "SELECT count(*) FROM claims")[0][0]
-    assert stored == claims  # one outcome per claim for that date
+    claims = _one(demo["db"], "SELECT count(*) FROM claims WHERE kind <> 'release'")[0][0]
+    assert stored == claims  # one outcome per gap or forecast claim for that date (release claims are evidence)
     verdicts = dict(_one(demo["db"], "SELECT verdict, count(*) FROM outcomes WHERE as_of = CAST(? AS DATE) "
                                      "GROUP BY verdict", [AS_OF]))
     for verdict in verdicts:
@@ -79,7 +79,8 @@ def test_report_writes_a_self_contained_page(demo):
     html = (demo["work"] / "r" / "report.html").read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html") and "<svg" in html
     assert "<script src=" not in html and "<link rel=\"stylesheet\" href=" not in html  # nothing fetched
-    sentence = _one(demo["db"], "SELECT sentence FROM v_claims ORDER BY published_at DESC LIMIT 1")[0][0]
+    sentence = _one(demo["db"], "SELECT sentence FROM v_claims WHERE kind <> 'release' "
+                                "ORDER BY published_at DESC LIMIT 1")[0][0]
     assert sentence.split(",")[0].replace("'", "&#39;")[:40] in html.replace("&#x27;", "&#39;")
 
 

@@ -7,8 +7,8 @@ import pytest
 
 MODULES = ["extractors.numbers", "extractors.dates", "extractors.models", "extractors.groups", "extractors.rules.base",
            "extractors.rules.attribution", "extractors.rules.gaps",
-           "extractors.rules.parity", "extractors.rules.forecasts",
-           "extractors.claims", "extractors.retrie"]
+           "extractors.rules.parity", "extractors.rules.forecasts", "extractors.rules.cjk",
+           "extractors.claims", "extractors.retrie", "extractors.scoring"]
 
 
 @pytest.mark.parametrize("name", MODULES)

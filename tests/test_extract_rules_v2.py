@@ -128,3 +128,67 @@ def test_restatement_in_headline_and_body_is_one_claim():
 def test_attribution_forms():
     claims = extract("According to venture investor Jane Roe, European labs are about a year behind.", PUB).claims
     assert claims[0].attributed_to == "Jane Roe"
+
+
+# --- claims.v2.3/v2.4 -------------------------------------------------------------------------------------------
+
+def _who(text: str, kind: str | None = None) -> list[str | None]:
+    return [c.attributed_to for c in extract(text, PUB).claims if kind is None or c.kind == kind]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # a role resolved to the person who holds it, named nearby
+    ("Quarry Labs' founder, Ilse Varga, spoke on Monday. The founder said open models are a year behind Vela-3.",
+     "Ilse Varga"),
+    ("Open models are six months behind Vela-3, Tomas Reed, the CEO of Quarry Labs, told reporters.", "Tomas Reed"),
+    # a pronoun speaker with nobody named before it stays the pronoun
+    ("He argued that Chinese open models trail US models by seven to ten months.", "He"),
+    # a quote continued after a '"…," she said' sentence belongs to the speaker named before that
+    ("Mara Lind boasted that export rules work. \u201cThe chips are weak,\u201d she said. "
+     "\u201cChinese labs are years behind the United States.\u201d", "Mara Lind"),
+    # "X has made a prediction: …"
+    ("Ines Dorr, a fund manager, has made one of the boldest predictions yet: AGI could arrive by 2029.", "Ines Dorr"),
+    # a report that "cited" a firm "as claiming"
+    ("A trade report cited a chip research firm as claiming that Chinese models are three years behind US models.",
+     "a chip research firm"),
+])
+def test_speakers(text, want):
+    assert want in _who(text)
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("in late 2027 or early 2028", (date(2027, 9, 1), date(2028, 4, 30))),
+    ("by 2028 or 2029", (None, date(2029, 12, 31))),
+    ("anywhere from 2030 to 2045", (date(2030, 1, 1), date(2045, 12, 31))),
+])
+def test_date_alternatives_and_from_to_ranges(text, want):
+    (_s, _e, d), = find_dates(text, None)
+    assert (d.start, d.end) == want
+
+
+def test_report_dates_are_not_deadlines():
+    said = _forecasts("On May 3, a wire service reported the Vela-4 AI model will likely launch in June.", None)
+    assert said and all(dl != "May 3" for dl, _ in said)
+    assert all(dl != "in 2012" for dl, _ in _forecasts("The lab predicted in 2012 that AGI would arrive by 2032.",
+                                                        None))
+    assert all(dl != "in 2028" for dl, _ in _forecasts("No, she says, AGI won\u2019t arrive in 2028.", None))
+
+
+def test_release_delays_and_this_week():
+    assert ("fall 2026", date(2026, 11, 30)) in _forecasts("The Vela-5 model's release has been delayed to fall 2026.")
+    assert any(dl == "this week" for dl, _ in _forecasts("DeepSeek's V5 model is expected to launch this week.",
+                                                         None))
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("中国的大模型目前可能落后美国约三到六个月。", [("behind", 3.0, 6.0)]),
+    ("AI 분야에서 미국과의 기술격차는 유럽 1.1년, 일본 1.5년이다.", [("behind", 13.2, 13.2), ("behind", 18.0, 18.0)]),
+    ("人工知能の分野で、米国に対する技術格差は中国(0.9年)、韓国(1.3年)の順だった。",
+     [("behind", 10.8, 10.8), ("behind", 15.6, 15.6)]),
+    # not gaps: an anchor in the past, a deadline, a topic other than AI
+    ("三年前，中国发布了第一个大模型。", []),
+    ("专家认为中国AI未来3到5年内超越美国的可能性不到20%。", []),
+    ("中国的核聚变装置在人造太阳技术上至少领先美国两到三年。", []),
+])
+def test_cjk_gaps(text, want):
+    assert _gaps(text) == want

@@ -13,7 +13,7 @@ _NAME = (r"(?:@\w+|(?:[A-Z][\w.&'’-]*|[a-z]+[A-Z][\w.&'’-]*|\d+\.[A-Z]\w*)"
          r"(?:[ \t]+(?:[A-Z][\w.&'’-]*|of|for|and|&|de|at|the|von|van|on(?=[ \t]+(?!(?:Monday|Tuesday|"
          r"Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
          r"September|October|November|December)\b)[A-Z])))*"
-         r"(?:[ \t]+\([A-Z][\w.&'’/-]*(?:[ \t]+[\w.&'’/-]+){0,3}\))?)")
+         r"(?:[ \t]+\((?:[A-Z][\w.&'’/-]*(?:[ \t]+[\w.&'’/-]+){0,3}|[^\x00-\x7f]{1,12})\))?)")
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "the", "this", "that", "these", "those", "you", "one", "many",
              "there", "here", "his", "her", "their", "its", "our", "my", "him", "them", "us", "me"}
 # Nouns that make a phrase a source on its own ("a viral chart", "internal evaluations", "a team of researchers").
@@ -65,8 +65,8 @@ def _clean_name(name: str) -> str | None:
     n = re.sub(r"^(?:The|A|An)\s+", "", n)
     n = re.sub(r"['’]s$|(?<=s)['’]$", "", n)
     n = _TIME_TAIL.sub("", n)  # "OpenAI on Tuesday" → "OpenAI"
-    if _NOT_NAME.match(n):
-        return None
+    if _NOT_NAME.match(n) or re.search(r"(?:^|\s)(?:I|I['’]\w+|We|You)$", n):
+        return None  # "Previously I", "I'd": a pronoun, not a name
     if not n or n.lower() in _PRONOUNS or not (n[0].isupper() or n[0] in "@0123456789" or re.match(r"[a-z]+[A-Z]", n)):
         return None
     return n
@@ -83,8 +83,8 @@ def _clean_phrase(phrase: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def attr_res() -> dict[str, re.Pattern[str]]:
-    """Attribution regexes, compiled once (they embed the cue lists from patterns/cues.jsonl)."""
+def _fragments() -> dict[str, str]:
+    """The pattern pieces the attribution regexes share (verbs from patterns/cues.jsonl, source nouns, adverbs)."""
     verb = cues().attribution_verb
     # Headline case ("Hassabis Says China …") only before another capitalised word; never "United States".
     any_verb = rf"(?:{verb}|(?<!United\s)(?i:{verb})(?=\s+(?:[A-Z0-9\"“‘'$]|that\b)))"
@@ -93,7 +93,7 @@ def attr_res() -> dict[str, re.Pattern[str]]:
     doc = (r"(?i:report|analysis|study|paper|survey|assessment|evaluation|estimate|forecast|projection|essay|"
            r"treatise|memo|note|blog\s+post|post|verdict|findings|scenario|chart|tally|ranking|calculations?|"
            r"prediction|timeline|outlook|review|answer|response|reply|remark|comment|statement|guess|bet|claim|"
-           r"view|take)s?")
+           r"view|take|proclamation|declaration|pledge|promise|vision|belief|expectation|assertion)s?")
     adv = r"(?:(?:currently|now|also|still|recently|previously|already|publicly|repeatedly|reportedly|further|then|" \
           r"once|all|both|even|long|[a-z]+ly)\s+)"
     speech = (r"say|says|said|told|tells|informed|added|wrote|writes|noted|notes|argued|argues|argue|warned|warns|"
@@ -107,6 +107,20 @@ def attr_res() -> dict[str, re.Pattern[str]]:
     generic = (rf"(?:^|\n)[-•*#>\s]*(?:\d+(?:\.\d+)*\.?\s+)?(?:(?:As|While|When|Although|Though|But|And|Yet|So|Now)"
                rf"[ \t]+(?={det}))?((?:[A-Z][\w’'-]*|{det})(?:[ \t]+{np_word}[\w’'().&/-]+)"
                rf"{{{{0,{{n}}}}}}?)(?:\s*,[^,]{{{{2,120}}}},)?\s+(?:(?:has|have|had)\s+)?{adv}?({gverb})\b")
+    return {"verb": verb, "any_verb": any_verb, "source": source, "doc": doc, "adv": adv, "speech": speech,
+            "gverb": gverb, "np_word": np_word, "generic": generic}
+
+
+@lru_cache(maxsize=1)
+def attr_res() -> dict[str, re.Pattern[str]]:
+    """Attribution regexes, compiled once (they embed the cue lists from patterns/cues.jsonl)."""
+    f = _fragments()
+    return {**_source_res(f), **_speaker_res(f)}
+
+
+def _source_res(f: dict[str, str]) -> dict[str, re.Pattern[str]]:
+    """Sources named by a phrase: "according to", "per", "a report from", "X's estimate", "X, who said"."""
+    verb, source, doc, adv = f["verb"], f["source"], f["doc"], f["adv"]
     return {
         "according": re.compile(r"\b(?i:according\s+to)\s+([^;]{0,160}?)(?=[,;:!?()]|\.(?:\s|$)|$|\s+that\b)"),
         "by": re.compile(rf"\b(?:by|from|at|of)\s+(?:the\s+)?({_NAME})"),
@@ -116,11 +130,19 @@ def attr_res() -> dict[str, re.Pattern[str]]:
         "lead": re.compile(rf"\b(?i:per|via|in\s+the\s+words\s+of)\s+(?:(?:a|an|the)\s+)?"
                            rf"(?:new\s+|recent\s+|latest\s+)?(?:{source}\s+(?:from|by|of)\s+)?"
                            rf"(?:[a-z][\w-]*\s+){{0,3}}?({_NAME})"),
-        "made_by": re.compile(rf"\b(?:prediction|forecast|estimate|claim|assessment|view|warning|timeline|bet)s?\s+"
+        "made_by": re.compile(rf"\b(?:prediction|forecast|estimate|claim|assessment|view|warning|timeline|bet|"
+                              rf"comment|remark)s?\s+"
                               rf"(?:by|from|of)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?(?:like|such\s+as|including)\s+"
                               rf"({_NAME})|\b(?:prediction|forecast|estimate|claim|assessment|view|warning|timeline|"
-                              rf"bet)s?\s+(?:by|from|of)\s+(?:the\s+)?({_NAME})"),
+                              rf"bet|comment|remark)s?\s+(?:by|from|of)\s+(?:the\s+)?({_NAME})"),
         "who": re.compile(rf"(?<![\w-])({_NAME}),\s+who\s+(?:\w+\s+)?(?i:{verb})\b"),
+        # "A report cited a research company as claiming that …": the one cited
+        "cited": re.compile(r"\bcit(?:ed|es|ing)\s+((?:an?|the|some|two|three|several)\s+[^,;.]{2,60}?)\s+as\s+"
+                            r"(?:saying|claiming|estimating|predicting|warning|arguing|stating)\b"),
+        # "Sam Altman, the CEO of OpenAI, has made one of the boldest predictions …: AGI could arrive …"
+        "made": re.compile(rf"(?<![\w-])({_NAME})(?:,[^,]{{2,80}},)?\s+(?:has\s+|have\s+|had\s+)?made\s+"
+                           rf"(?:a|an|one\s+of\s+the|his|her|their|its)\s+(?:[\w-]+\s+){{0,3}}?"
+                           rf"(?:predictions?|forecasts?|claims?|bets?|calls?)\b"),
         "source": re.compile(rf"\b(?:(?:a|an|the)\s+)?(?:new\s+|recent\s+|latest\s+)?{source}\s+(?:from|by)\s+"
                              rf"(?:the\s+)?({_NAME})"),
         "appositive": re.compile(rf"(?<![\w-])({_NAME}),\s+[^,]{{2,80}},\s+(?:(?:has|have|had)\s+)?{adv}?"
@@ -141,6 +163,14 @@ def attr_res() -> dict[str, re.Pattern[str]]:
         "called": re.compile(rf"\b(?:project|report|paper|study|scenario|essay|forecast|analysis|survey|"
                              rf"initiative|document)\s+(?:called|named|titled|entitled|dubbed)\s+"
                              rf"(?:[“\"]([^”\"]{{2,40}})[”\"]|({_NAME}))"),
+    }
+
+
+def _speaker_res(f: dict[str, str]) -> dict[str, re.Pattern[str]]:
+    """Speakers placed by a clause: "X said", "…, Y told", "A viral chart predicts", "insiders report"."""
+    verb, any_verb, source, adv, speech = f["verb"], f["any_verb"], f["source"], f["adv"], f["speech"]
+    gverb, np_word, generic = f["gverb"], f["np_word"], f["generic"]
+    return {
         "saying": re.compile(rf"(?:^|[:,]\s+|\n)(?!{_NOT_NAME.pattern})({_NAME})(?:,[^,]{{2,80}},)?\s+"
                              rf"(?:[a-z]+ly\s+)?(?:is\s+|was\s+|has\s+)?"
                              rf"[a-z]+\b(?:[^.;:]|\.(?=\w)){{0,160}}?\b(?:saying|claiming|predicting|warning|arguing|insisting|"
@@ -185,6 +215,8 @@ def _gates() -> dict[str, re.Pattern[str]]:
         "maintains": re.compile(r"\b(?:maintain|reiterat|repeat|restate|stands\s|stood\s|stick|stuck|doubled)"),
         "possessive": re.compile(r"\w['’]"),
         "agent": re.compile(r"\sby\s"),
+        "cited": re.compile(r"\bcit(?:ed|es|ing)\b"),
+        "made": re.compile(r"\bmade\b"),
         "called": re.compile(r"\b(?:called|named|titled|entitled|dubbed)\b"),
         "saying": re.compile(r"\b(?:saying|claiming|predicting|warning|arguing|insisting|estimating)\b"),
         "crowd": re.compile(r"insiders|sources|leak|rumou?rs|analysts|experts|observers|reports|critics|skeptics|"
@@ -276,6 +308,11 @@ def attribution(text: str) -> str | None:
     """
     text = _MD_LINK.sub(r"\1", text)
     r = attr_res()
+    return _named_source(text, r) or _speaker_clause(text, r)
+
+
+def _named_source(text: str, r: dict[str, re.Pattern[str]]) -> str | None:
+    """A source named by a phrase: "according to X", "a report from X", "X, who …", "X's estimate"."""
     m = r["according"].search(text)
     if m:
         # "According to a paper, Jo Kim, its author, believes …": the speaker right after the source is the claimant.
@@ -287,17 +324,22 @@ def attribution(text: str) -> str | None:
         who = _according(m.group(1), r)
         if who:
             return who
-    for key in ("lead", "source", "appositive", "made_by", "who", "published", "maintains", "possessive", "agent",
-                "called"):
+    for key in ("lead", "source", "appositive", "made_by", "who", "cited", "made", "published", "maintains",
+                "possessive", "agent", "called"):
         m = _search(key, text, r)
         if m and key == "possessive":  # "A's remark contrasts with B's claim that …": the one stating the claim
             m = next((p for p in r[key].finditer(text) if re.match(r"\s*(?:that\b|:)", text[p.end():])), m)
         if m:
             name = next((g for g in m.groups() if g), "")
             name = _clean_name(name) or (name.strip() if key == "called" else
-                                         _clean_phrase(name) if key == "agent" else None)
+                                         _clean_phrase(name) if key in ("agent", "cited") else None)
             if name:
                 return name
+    return None
+
+
+def _speaker_clause(text: str, r: dict[str, re.Pattern[str]]) -> str | None:
+    """A speaker placed by a clause: "…, X said", "X argues", "A viral chart predicts", "insiders report"."""
     m = _search("inverted", text, r)
     if m and re.search(r",[\"'”’]?\s*$", text[: m.start()]):
         name = _clean_name(m.group(1))
@@ -324,9 +366,7 @@ def attribution(text: str) -> str | None:
     if m and _SOURCE_RE.search(m.group(1)) and not _OWN.search(m.group(1)):
         return m.group(1)
     m = _search("crowd", text, r)
-    if m:
-        return m.group(1)
-    return None
+    return m.group(1) if m else None
 
 
 @lru_cache(maxsize=1)

@@ -309,7 +309,8 @@ def _blocked(ctx: SentCtx, pos: int) -> bool:
 # ahead of schedule" or "the gap between the two funding rounds was eight months" are not capability gaps.
 _AI_CONTEXT = re.compile(
     r"\b(?:AI|A\.I\.|artificial\s+intelligence|models?|LLMs?|labs?|chatbots?|frontier|open[- ]source|"
-    r"open[- ]weights?|closed[- ]source|benchmarks?|capabilit(?:y|ies)|reasoning|agents?|agentic|frontiers)\b")
+    r"open[- ]weights?|closed[- ]source|benchmarks?|capabilit(?:y|ies)|reasoning|agents?|agentic|frontiers|"
+    r"chips?|semiconductors?|chipmak\w*|lithography|microelectronics|foundr(?:y|ies))\b")
 # "behind in building data centers", "behind on chips": a gap, but not in model capability.
 
 

@@ -56,7 +56,7 @@ _TARGET = re.compile(
     r"(?P<release>releas(?:e|es|ing)|launch(?:es|ing)?|ship(?:s|ping)?|arrive|debut|unveil|open-source|"
     r"be\s+released|be\s+launched|be\s+unveiled|be\s+open-sourced|come\s+out|be\s+available|land|go\s+live|"
     r"roll\s+out|hit\s+the\s+market|publish))\b", re.I)
-_FORECAST_NEG = re.compile(r"\b(?:unlikely|no\s+chance|doubtful|won't|will\s+not|cannot|can't|never)\b", re.I)
+_FORECAST_NEG = re.compile(r"\b(?:unlikely|no\s+chance|doubtful|won['’]t|will\s+not|cannot|can['’]t|never)\b", re.I)
 
 
 # --- forecast claims ------------------------------------------------------------------------------------------
@@ -101,54 +101,48 @@ def _forecast_target_ok(ctx: SentCtx, is_release: bool, tgt: str | None, tmodels
     return bool(inside or _LEVEL_WORDS.search(tgt or ""))
 
 
-def _cue_forecasts(ctx: SentCtx) -> list[Draft]:
-    """Forecasts led by a future or plan cue: a target ("reach Opus level", "surpass the US"), and a deadline.
-
-    Release plans ("slated for Q3 2026") count; stated goals ("aims to surpass the US by 2030") are kept with
-    is_goal. Without a deadline there is nothing to check later, so no forecast is emitted.
-    """
-    text = ctx.text
-    if not any(d.bound not in ("ago", "after") for _s, _e, d in ctx.dates):
-        return []  # no deadline, no forecast (and the cue search below is the costly part)
-    c = cues()
+def _cue_and_target(text: str) -> tuple[re.Match[str] | None, re.Match[str] | None, re.Match[str] | None] | None:
+    """The future cue, the target after it and a release-plan phrase; None when the sentence has neither a cue
+    with a target nor a release plan."""
     fut = FUT.search(text)
     plan = _RELEASE_PLAN.search(text)
     if fut is None and plan is None:
-        return []
+        return None
     target = None
     for cand in FUT.finditer(text):  # the first cue with a target after it ("Grok 5, expected …, would be …")
         tm = _TARGET.search(text, cand.end(), min(len(text), cand.end() + 70))
         if tm is not None and not re.search(r"[.;]", text[cand.end(): tm.start()]):
             fut, target = cand, tm
             break
-    release_plan = False
-    if target is None and plan is not None:
-        release_plan = True
-    elif target is None:
-        return []
-    anchor = target.start() if target is not None else (plan.start() if plan is not None else 0)
-    after = target.end() if target is not None else (plan.end() if plan is not None else 0)
+    if target is None and plan is None:
+        return None
+    return fut, target, plan
+
+
+def _cue_deadline(ctx: SentCtx, anchor: int, after: int) -> tuple[int, int, DateInterval] | None:
+    """The deadline of a cue forecast: the first date after the target, else one before it."""
     dates = [(s, e, d) for s, e, d in ctx.dates if d.bound != "ago" and d.bound != "after"]
     deadline = next(((s, e, d) for s, e, d in dates if e > after and s >= anchor), None)
     if deadline is None:
         deadline = next(((s, e, d) for s, e, d in dates if s < anchor), None)
     if deadline is None:
-        return []
-    ds, _de, dl = deadline
-    if dl.start is None and dl.end is None and not dl.relative:
-        return []
-    cue_pos = fut.start() if fut is not None and fut.start() < anchor else anchor
-    if (is_negated(text, anchor) or _FORECAST_NEG.search(text[max(0, cue_pos - 30): anchor])
-            or is_rejected(text) or is_conditional(text, anchor)):
-        return []
-    direction: str | None = None
-    is_release = release_plan or (target is not None and target.group("release") is not None)
+        return None
+    dl = deadline[2]
+    return None if dl.start is None and dl.end is None and not dl.relative else deadline
+
+
+def _cue_direction(text: str, target: re.Match[str] | None, is_release: bool, after: int, ds: int) -> str | None:
     if target is not None and target.group("parity"):
-        direction = "parity"
-    elif is_release and _RIVAL_REL.search(text, after, max(after, ds) if ds >= after else len(text)):
-        direction = "parity"  # "to open-source a model that rivals GPT-5.1 next year"
-    elif target is not None and target.group("ahead"):
-        direction = "ahead"
+        return "parity"
+    if is_release and _RIVAL_REL.search(text, after, max(after, ds) if ds >= after else len(text)):
+        return "parity"  # "to open-source a model that rivals GPT-5.1 next year"
+    if target is not None and target.group("ahead"):
+        return "ahead"
+    return None
+
+
+def _cue_subject(ctx: SentCtx, fut: re.Match[str] | None, cue_pos: int, anchor: int, is_release: bool) -> Ent | None:
+    """Who the cue forecast is about: the entity at the cue, inside "expects X to", or the lab of a release."""
     subj = _adjacent_subject(ctx, cue_pos) or _subject_before(ctx, cue_pos)
     if fut is not None and re.match(r"(?:expects?|wants?|needs?|hopes?\s+for)\s+(?!to\b)", fut.group(0), re.I):
         inner = _ents_between(ctx, fut.start(), fut.end())
@@ -168,37 +162,77 @@ def _cue_forecasts(ctx: SentCtx) -> list[Draft]:
             subj = next((e for e in ctx.prev.ents if e.kind == "ORG"), None)
     if subj is None and not is_release:
         subj = _neighbour_subject(ctx)
-    tgt: str | None
-    tmodels: list[str]
-    t_hi = ds  # where the target phrase ends (the deadline, when it follows the target)
+    return subj
+
+
+def _release_target(ctx: SentCtx, anchor: int, after: int, ds: int) -> tuple[str | None, list[str]]:
+    """What a release plan is about: the model named near it, else the words between the cue and the date."""
+    text = ctx.text
+    rel_ents = [e for e in ctx.ents if e.kind == "MODEL" and not (e.model_id or "").startswith("family:")]
+    obj = _ents_between(ctx, after, ds) if ds >= after else []
+    pick = next((e for e in obj if e.kind == "MODEL"), None) or next(
+        (e for e in rel_ents if e.end <= anchor), None) or (rel_ents[0] if rel_ents else None)
+    if pick is not None:
+        return pick.text, [pick.model_id] if pick.model_id else []
+    raw = text[after: ds] if ds >= after else ""
+    raw = re.sub(r"^\s*(?:for\s+)?(?:release|launch)?\s*", "", raw).strip(" ,")
+    if not raw:  # "Its next model is due before the end of the year": the thing is the subject
+        raw = re.split(r"[,;]\s*", text[:anchor])[-1]
+        raw = re.sub(r"\s+(?:is|are|was|were|will\s+be)\b.*$", "", raw.strip(), flags=re.I)
+    return (raw[:60] or None), []
+
+
+def _capability_target(ctx: SentCtx, target: re.Match[str], direction: str | None, after: int,
+                       ds: int) -> tuple[str | None, list[str], int]:
+    """What a capability forecast predicts (the words after the cue up to the deadline or a clause break)."""
+    text = ctx.text
+    hi = ds if ds >= after else len(text)
+    end_m = re.search(r"[,;]|(?<![A-Z])\.(?!\d)|\s(?:according|said|says|as|because|thanks)\b", text[after:hi])
+    if end_m:
+        hi = after + end_m.start()
+    tgt, tmodels = _target_text(ctx, after, hi, direction == "parity")
+    if direction == "parity" and tgt and "parity" in target.group(0).lower() and not tgt.lower().startswith(
+            "parity"):
+        tgt = "parity " + tgt
+    return tgt, tmodels, hi
+
+
+def _cue_forecasts(ctx: SentCtx) -> list[Draft]:
+    """Forecasts led by a future or plan cue: a target ("reach Opus level", "surpass the US"), and a deadline.
+
+    Release plans ("slated for Q3 2026") count; stated goals ("aims to surpass the US by 2030") are kept with
+    is_goal. Without a deadline there is nothing to check later, so no forecast is emitted.
+    """
+    text = ctx.text
+    if not any(d.bound not in ("ago", "after") for _s, _e, d in ctx.dates):
+        return []  # no deadline, no forecast (and the cue search below is the costly part)
+    found = _cue_and_target(text)
+    if found is None:
+        return []
+    fut, target, plan = found
+    release_plan = target is None
+    anchor = target.start() if target is not None else (plan.start() if plan is not None else 0)
+    after = target.end() if target is not None else (plan.end() if plan is not None else 0)
+    deadline = _cue_deadline(ctx, anchor, after)
+    if deadline is None:
+        return []
+    ds, _de, dl = deadline
+    cue_pos = fut.start() if fut is not None and fut.start() < anchor else anchor
+    if (is_negated(text, anchor) or _FORECAST_NEG.search(text[max(0, cue_pos - 30): anchor])
+            or is_rejected(text) or is_conditional(text, anchor)):
+        return []
+    is_release = release_plan or (target is not None and target.group("release") is not None)
+    direction = _cue_direction(text, target, is_release, after, ds)
+    subj = _cue_subject(ctx, fut, cue_pos, anchor, is_release)
     if is_release:
-        rel_ents = [e for e in ctx.ents if e.kind == "MODEL" and not (e.model_id or "").startswith("family:")]
-        obj = _ents_between(ctx, after, ds) if ds >= after else []
-        pick = next((e for e in obj if e.kind == "MODEL"), None) or next(
-            (e for e in rel_ents if e.end <= anchor), None) or (rel_ents[0] if rel_ents else None)
-        if pick is not None:
-            tgt, tmodels = pick.text, [pick.model_id] if pick.model_id else []
-        else:
-            raw = text[after: ds] if ds >= after else ""
-            raw = re.sub(r"^\s*(?:for\s+)?(?:release|launch)?\s*", "", raw).strip(" ,")
-            if not raw:  # "Its next model is due before the end of the year": the thing is the subject
-                raw = re.split(r"[,;]\s*", text[:anchor])[-1]
-                raw = re.sub(r"\s+(?:is|are|was|were|will\s+be)\b.*$", "", raw.strip(), flags=re.I)
-            tgt, tmodels = (raw[:60] or None), []
+        tgt, tmodels = _release_target(ctx, anchor, after, ds)
+        t_hi = ds  # where the target phrase ends (the deadline, when it follows the target)
     else:
         assert target is not None
-        hi = ds if ds >= after else len(text)
-        end_m = re.search(r"[,;]|(?<![A-Z])\.(?!\d)|\s(?:according|said|says|as|because|thanks)\b", text[after:hi])
-        if end_m:
-            hi = after + end_m.start()
-        t_hi = hi
-        tgt, tmodels = _target_text(ctx, after, hi, direction == "parity")
-        if direction == "parity" and tgt and "parity" in target.group(0).lower() and not tgt.lower().startswith(
-                "parity"):
-            tgt = "parity " + tgt
+        tgt, tmodels, t_hi = _capability_target(ctx, target, direction, after, ds)
     if not _forecast_target_ok(ctx, is_release, tgt, tmodels, after, t_hi) or not _ai_context(ctx):
         return []
-    goal = bool(c.goal.search(text[: anchor + 1]))
+    goal = bool(cues().goal.search(text[: anchor + 1]))
     d = _draft(ctx, "forecast", direction, None, subj, None, anchor)
     d.update({
         "target": tgt,
@@ -237,12 +271,13 @@ _MILESTONE = re.compile(
     r"(?<![\w-])(?:AGI|ASI|HLMI|(?i:artificial\s+general\s+intelligence|artificial\s+super\s*intelligence|"
     r"super-?intelligen(?:ce|t\s+(?:AI|machines|systems))|the\s+singularity|singularity|"
     r"human-level\s+(?:AI|machine\s+intelligence|artificial\s+intelligence|intelligence)|"
-    r"high-level\s+machine\s+intelligence|transformative\s+AI|powerful\s+AI|"
-    r"superhuman\s+(?:coders?|AI\s+researchers?|AI)|(?:an?\s+)?automated\s+AI\s+researchers?|"
+    r"high-?level\s+machine\s+intelligence|transformative\s+AI|powerful\s+AI|"
+    r"superalignment(?![”\"]?\s+(?:project|team))|"
+    r"superhuman\s+(?:coders?|AI\s+researchers?|AI)|(?:an?\s+)?automated[\s-]+AI[\s-]+researchers?|"
     r"fully\s+automated\s+AI\s+R&D|superhuman\s+(?:levels?|intelligence|performance|coding)|"
     r"(?:outsmart|surpass|exceed|outperform|beat|rival|match)\w*\s+(?:[\w-]+\s+){0,5}?(?:humans?|human\s+intelligence|"
-    r"human\s+cognition|people|humanity)|smarter\s+than\s+(?:any|all|the\s+smartest|most|every)?\s*(?:individual\s+)?"
-    r"(?:humans?|people|person)))(?![\w-])")
+    r"human\s+cognition|people|humanity)|(?:smarter|better)\s+than\s+(?:(?:almost|nearly|virtually|any|all|the\s+smartest|most|"
+    r"every|single|the\s+best)\s+){0,3}(?:individual\s+)?(?:humans?|people|person)))(?![\w-])")
 _MILESTONE_SIGNAL = re.compile(
     r"\b(?:predict\w*|forecast\w*|expect\w*|chances?|probability|likelihood|odds|likely|will|would|could|may|"
     r"might|going\s+to|timelines?|median|estimat\w*|believes?|thinks?|says?|said|claims?|bets?|arriv\w*|"
@@ -268,7 +303,16 @@ _MORE_ODDS = re.compile(r"^[\s,;]*(?:and|or|while|with|but|versus|vs\.?)?[\s,]*"
 def _deadlines(ctx: SentCtx) -> list[tuple[int, int, DateInterval]]:
     """Date phrases that can end a forecast: not "ago", "after" or "since", and not left undated."""
     return [(s, e, d) for s, e, d in ctx.dates if d.bound not in ("ago", "after")
-            and (d.start is not None or d.end is not None or d.relative)]
+            and (d.start is not None or d.end is not None or d.relative) and not _REPORT_DATE.search(ctx.text, 0, s)
+            and not d.text.lower().startswith("as of")]
+
+
+# "On April 3, Reuters reported …", "As of June 2026, …", "DeepMind predicted in 2010 that …", "(Aschenbrenner,
+# 2024)": when something was said, written or stood, never a deadline.
+_REPORT_DATE = re.compile(r"(?:(?:^|[.:;]\s+|\n)[\s*\"“]*(?:On|As\s+of|As\s+at)"
+                          r"|\b(?:said|says|predicted|wrote|estimated|argued|noted|claimed|stated|surveyed|asked|"
+                          r"published|put\s+out)\s+(?:back\s+)?(?:in|on)"
+                          r"|\([A-Z][\w.&' -]{1,40},|\bwriting\s+\()\s*$", re.I)
 
 
 def _forecast_draft(ctx: SentCtx, subject: str | None, target: str, tmodels: list[str],
@@ -418,7 +462,7 @@ _NOT_A_MODEL = re.compile(r"^(?:[HABLM]I?\d{2,3}|MI\d+|TPU.*|Ascend.*|Atlas.*|Ki
 
 def _version_names(ctx: SentCtx) -> list[Ent]:
     """Model names the finder does not know, in a sentence of a document about AI (see _VERSION_NAME)."""
-    if not _ai_context(ctx):
+    if not (_ai_context(ctx) or (ctx.doc_about_ai and _RELEASE_WORD.search(ctx.text))):
         return []
     out = []
     for m in _VERSION_NAME.finditer(ctx.text):
@@ -535,8 +579,9 @@ def _release_date_line(ctx: SentCtx, dates: list[tuple[int, int, DateInterval]])
 
 
 _KEEP_FOR = re.compile(
-    rf"\b(?:stay|stays|remain|remains|keep|keeps|hold|holds|maintain|maintains)\s+(?:in\s+front|ahead|on\s+top|"
-    rf"dominant|the\s+leader|(?:its|their|the|a)\s+(?:\w+\s+)?(?:lead|edge|advantage))[^.;]{{0,50}}?\bfor\s+"
+    rf"\b(?:(?:stay|stays|remain|remains|keep|keeps|hold|holds|maintain|maintains)\s+(?:in\s+front|ahead|on\s+top|"
+    rf"dominant|the\s+leader|(?:its|their|the|a)\s+(?:\w+\s+)?(?:lead|edge|advantage))|"
+    rf"(?:will|to)\s+(?:continue\s+to\s+)?(?:dominate|lead)\b|(?:will\s+)?be\s+ahead)[^.;]{{0,50}}?\bfor\s+"
     rf"(?:another\s+|the\s+next\s+|at\s+least\s+)?(?P<n>{NUM})?\s*(?P<u>decades?|years?|months?)\b", re.I)
 
 

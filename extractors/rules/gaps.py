@@ -63,14 +63,14 @@ _IMPLICIT_LINK = re.compile(
 _REF_PREP = re.compile(r"(?:\b(?:over|on|behind|to|with|vs\.?|versus|than|of|from)\s+(?:that\s+of\s+|those\s+of\s+)?"
                        r"(?:the\s+)?(?:best\s+|top\s+|leading\s+|latest\s+)?)$", re.I)
 _OFF_TOPIC = re.compile(
-    r"^[\s,]*(?:\w+\s+){0,3}?(?:in|on|when\s+it\s+comes\s+to)\s+(?:\w+\s+){0,2}?(?:chips?|semiconductors?|"
-    r"chipmaking|lithography|fabs?|manufacturing|data\s+cent(?:er|re)s?|hardware|compute\s+capacity|energy|"
+    r"^[\s,]*(?:\w+\s+){0,3}?(?:in|on|when\s+it\s+comes\s+to)\s+(?:\w+\s+){0,2}?(?:"
+    r"data\s+cent(?:er|re)s?|compute\s+capacity|energy|"
     r"power|electricity|revenue|funding|payments?|talent|hiring|adoption|regulation|policy|schedule)\b", re.I)
 _OWN_PLAN = re.compile(r"^\s*(?:of\s+)?(?:its|their|the|our|his|her|company|management)?['’s\s]*(?:own\s+)?"
                        r"(?:plans?|schedule|targets?|expectations|forecasts?|guidance|budget|timeline|deadline|"
                        r"projections?)\b", re.I)
 _OFF_TOPIC_SUBJ = re.compile(
-    r"\b(?:adoption|revenues?|funding|chips?|semiconductors?|chipmaking|lithography|fabs?|manufacturing|hardware|"
+    r"\b(?:adoption|revenues?|funding|"
     r"data\s+cent(?:er|re)s?|energy|electricity|payments?|talent|hiring|regulation|policy|exports?|sales|shares|"
     r"stocks?|valuations?|usage|users|downloads|deployment|infrastructure)"
     r"(?:\s+(?:is|are|was|were|remains?|remained|now|still|has|have|had|already|only|just|sits?|stands?|running|"
@@ -120,7 +120,7 @@ def _unit_name(unit: str) -> str:
 _NOUN_WORD = re.compile(r"\b(?:lag|gap|deficit|lead|head\s*start|advantage|edge|moat|gulf|distance|shortfall)\b",
                         re.I)
 _DETERMINER = re.compile(r"(?:\b(?:the|a|an|this|that|its|their|our|his|her|whose)|[\w.-]+['’]s?)\s+"
-                         r"(?:[\w./–-]+\s+){0,3}$", re.I)
+                         r"(?:[\w./–“”\"-]+\s+){0,3}$", re.I)
 
 
 def _noun_before(pre: str) -> re.Match[str] | None:

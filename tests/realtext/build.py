@@ -8,6 +8,7 @@ other file is dev. When a generation has been scored and looked at, it is spent:
 next collection and the old generation's files join dev (history in docs/extraction-scores.md).
 
 Generation 1 (files rt*.jsonl, scored once by claims.v2.0) was split by URL hash inside the files; it is dev now.
+Generation 2 (g2*.jsonl, scored by claims.v2.1 and claims.v2.3) is spent and dev too; generation 3 (g3*) is blind.
 Dev files are read first, so a page already in dev is never counted again in blind (the first file that owns a
 URL keeps it). Records are validated (required keys, text ≤ 1,500 characters, claim kinds) and duplicates (same
 URL and text) dropped.
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-BLIND_GENERATION = "g2"
+BLIND_GENERATION = "g3"
 REQUIRED = ("id", "url", "query", "text", "claims", "type")
 log = logging.getLogger("realtext.build")
 

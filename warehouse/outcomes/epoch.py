@@ -130,6 +130,90 @@ def _decode(body: bytes | str) -> str:
     return body.decode("utf-8", errors="replace")
 
 
+def _cell(row: dict[str, Any], cols: dict[str, str], fld: str) -> str | None:
+    """The row's text in the column matched for `fld`, or None (no such column, or a missing cell)."""
+    h = cols.get(fld)
+    if h is None:
+        return None
+    v = row.get(h)
+    return v if isinstance(v, str) else None
+
+
+def _stripped(row: dict[str, Any], cols: dict[str, str], fld: str) -> str | None:
+    """The cell with surrounding space removed; None when it is missing or blank."""
+    return (_cell(row, cols, fld) or "").strip() or None
+
+
+def _release_row(row: dict[str, Any], cols: dict[str, str], kind: str, name: str, mid: str, day: date | None,
+                 source_url: str) -> dict[str, Any]:
+    """The release fact one CSV row states (the models files' own link is preferred as its source URL)."""
+    country_list = countries_iso2(_cell(row, cols, "country"))
+    access = _stripped(row, cols, "accessibility")
+    link = _stripped(row, cols, "link")
+    own_link = kind == "epoch-models" and link and link.startswith("http")
+    return {
+        "model_id": mid,
+        "display_name": display_name(name),
+        "organization": org_id(_cell(row, cols, "organization")),
+        "organization_name": _stripped(row, cols, "organization"),
+        "country": country_list[0] if country_list else None,
+        "countries": ",".join(country_list) or None,
+        "release_date": day,
+        "open_weights": open_weights_from(access, _cell(row, cols, "open_flag")),
+        "accessibility": access,
+        "source_url": link if own_link else _row_url(row, cols, source_url),
+        "origin": "epoch",
+        "note": None if day else "source row has no usable date",
+    }
+
+
+def _row_url(row: dict[str, Any], cols: dict[str, str], source_url: str) -> str:
+    """The row's own source URL column, else the URL of the file."""
+    return _stripped(row, cols, "source_url") or source_url
+
+
+def _keep_earliest(releases: dict[str, dict[str, Any]], rel: dict[str, Any]) -> None:
+    """Keep one release per model: the earliest dated row, its blanks filled from the row it replaces."""
+    mid, day = rel["model_id"], rel["release_date"]
+    prev = releases.get(mid)
+    if prev is None or (day is not None and (prev["release_date"] is None or day < prev["release_date"])):
+        if prev is not None:
+            for k in ("country", "countries", "open_weights", "accessibility", "organization"):
+                rel[k] = rel[k] if rel[k] is not None else prev[k]
+        releases[mid] = rel
+
+
+def _undated_row(i: int, mid: str, name: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A row kept aside because it has no usable date, with the raw cells for review."""
+    return {
+        "row_number": i, "model_id": mid, "source_model": name, "reason": "no usable date",
+        "raw": json.dumps({k: v for k, v in row.items() if isinstance(k, str)}, ensure_ascii=False),
+    }
+
+
+def _keep_best_scores(scores: dict[tuple[str, str, date], dict[str, Any]], row: dict[str, Any],
+                      cols: dict[str, str], kind: str, name: str, mid: str, day: date, source_url: str) -> None:
+    """Add the row's score (ECI, or training compute for the models files), keeping the highest per model/day."""
+    metrics: list[tuple[str, float | None, float | None, float | None]] = []
+    if kind == "epoch-eci":
+        metrics.append(("eci", _float(_cell(row, cols, "eci")), _float(_cell(row, cols, "ci_low")),
+                        _float(_cell(row, cols, "ci_high"))))
+    else:
+        metrics.append(("training_compute_flop", _float(_cell(row, cols, "compute")), None, None))
+    for metric, value, lo, hi in metrics:
+        if value is None:
+            continue
+        key = (mid, metric, day)
+        cur = scores.get(key)
+        if cur is not None and cur["value"] >= value:
+            continue
+        scores[key] = {
+            "model_id": mid, "metric": metric, "as_of": day, "value": value, "ci_low": lo, "ci_high": hi,
+            "source_model": (_cell(row, cols, "display") or name).strip(),
+            "source_url": _row_url(row, cols, source_url), "origin": "epoch",
+        }
+
+
 def parse_epoch_csv(body: bytes | str, source_url: str) -> EpochParsed:
     """Parse an Epoch CSV (ECI scores or AI models) into release and score rows; never raises on a bad row."""
     text = _decode(body)
@@ -142,18 +226,11 @@ def parse_epoch_csv(body: bytes | str, source_url: str) -> EpochParsed:
         log.warning("no model column in %s (headers: %s); nothing parsed", source_url, headers[:12])
         return out
 
-    def get(row: dict[str, Any], fld: str) -> str | None:
-        h = cols.get(fld)
-        if h is None:
-            return None
-        v = row.get(h)
-        return v if isinstance(v, str) else None
-
     releases: dict[str, dict[str, Any]] = {}
     scores: dict[tuple[str, str, date], dict[str, Any]] = {}
     for i, row in enumerate(reader, start=1):
         out.n_rows += 1
-        name = " ".join((get(row, "model") or "").split())
+        name = " ".join((_cell(row, cols, "model") or "").split())
         if not name:
             out.skipped.append({"row_number": i, "reason": "no model name"})
             continue
@@ -161,53 +238,12 @@ def parse_epoch_csv(body: bytes | str, source_url: str) -> EpochParsed:
         if not mid:
             out.skipped.append({"row_number": i, "reason": f"empty id for {name!r}"})
             continue
-        day = parse_date(get(row, "date"))
-        country_list = countries_iso2(get(row, "country"))
-        access = (get(row, "accessibility") or "").strip() or None
-        row_url = (get(row, "source_url") or "").strip() or source_url
-        link = (get(row, "link") or "").strip() or None
-        rel = {
-            "model_id": mid,
-            "display_name": display_name(name),
-            "organization": org_id(get(row, "organization")),
-            "organization_name": (get(row, "organization") or "").strip() or None,
-            "country": country_list[0] if country_list else None,
-            "countries": ",".join(country_list) or None,
-            "release_date": day,
-            "open_weights": open_weights_from(access, get(row, "open_flag")),
-            "accessibility": access,
-            "source_url": link if (kind == "epoch-models" and link and link.startswith("http")) else row_url,
-            "origin": "epoch",
-            "note": None if day else "source row has no usable date",
-        }
-        prev = releases.get(mid)
-        if prev is None or (day is not None and (prev["release_date"] is None or day < prev["release_date"])):
-            if prev is not None:
-                for k in ("country", "countries", "open_weights", "accessibility", "organization"):
-                    rel[k] = rel[k] if rel[k] is not None else prev[k]
-            releases[mid] = rel
+        day = parse_date(_cell(row, cols, "date"))
+        _keep_earliest(releases, _release_row(row, cols, kind, name, mid, day, source_url))
         if day is None:
-            out.undated.append({
-                "row_number": i, "model_id": mid, "source_model": name, "reason": "no usable date",
-                "raw": json.dumps({k: v for k, v in row.items() if isinstance(k, str)}, ensure_ascii=False),
-            })
+            out.undated.append(_undated_row(i, mid, name, row))
             continue
-        metrics: list[tuple[str, float | None, float | None, float | None]] = []
-        if kind == "epoch-eci":
-            metrics.append(("eci", _float(get(row, "eci")), _float(get(row, "ci_low")), _float(get(row, "ci_high"))))
-        else:
-            metrics.append(("training_compute_flop", _float(get(row, "compute")), None, None))
-        for metric, value, lo, hi in metrics:
-            if value is None:
-                continue
-            key = (mid, metric, day)
-            cur = scores.get(key)
-            if cur is not None and cur["value"] >= value:
-                continue
-            scores[key] = {
-                "model_id": mid, "metric": metric, "as_of": day, "value": value, "ci_low": lo, "ci_high": hi,
-                "source_model": (get(row, "display") or name).strip(), "source_url": row_url, "origin": "epoch",
-            }
+        _keep_best_scores(scores, row, cols, kind, name, mid, day, source_url)
     out.releases = list(releases.values())
     out.scores = list(scores.values())
     log.info("parsed %s: %d rows → %d releases, %d scores, %d undated", kind, out.n_rows, len(out.releases),

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from schemas import model_slug
+from warehouse.outcomes.normalize import earliest_releases
 
 log = logging.getLogger(__name__)
 
@@ -100,14 +101,4 @@ def parse_hf_models(body: bytes | str, base_url: str = "https://huggingface.co")
         log.warning("discarding Hugging Face response: not JSON (%s)", exc)
         return [], 0
     items = data if isinstance(data, list) else [data] if isinstance(data, dict) else []
-    rows: dict[str, dict[str, Any]] = {}
-    for obj in items:
-        if not isinstance(obj, dict):
-            continue
-        rel = hf_release(obj, base_url)
-        if rel is None:
-            continue
-        prev = rows.get(rel["model_id"])
-        if prev is None or rel["release_date"] < prev["release_date"]:
-            rows[rel["model_id"]] = rel
-    return list(rows.values()), len(items)
+    return earliest_releases(items, lambda obj: hf_release(obj, base_url)), len(items)

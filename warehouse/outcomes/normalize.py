@@ -1,8 +1,11 @@
-"""Normalization shared by every release source: country names → ISO2, organization names → ids, openness."""
+"""Normalization shared by every release source: country names → ISO2, organization names → ids, openness;
+one release row per model from an API's list of model objects."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from typing import Any
 
 # Country spellings seen in Epoch AI's files (which use UN-style long names) and common short forms → ISO-3166 alpha-2.
 # Matched as substrings of the cell, longest first, so names that themselves contain commas
@@ -188,3 +191,20 @@ def open_weights_from(accessibility: str | None, flag: str | None = None) -> boo
     if a.startswith(("api access", "hosted access", "unreleased", "closed")):
         return False
     return None
+
+
+def earliest_releases(items: Iterable[Any], to_release: Callable[[dict[str, Any]], dict[str, Any] | None],
+                      ) -> list[dict[str, Any]]:
+    """One release row per model id: `to_release` of each object (non-objects and rejected ones skipped),
+    keeping the earliest release_date (the first seen on a tie), in first-seen order of the ids."""
+    rows: dict[str, dict[str, Any]] = {}
+    for obj in items:
+        if not isinstance(obj, dict):
+            continue
+        rel = to_release(obj)
+        if rel is None:
+            continue
+        prev = rows.get(rel["model_id"])
+        if prev is None or rel["release_date"] < prev["release_date"]:
+            rows[rel["model_id"]] = rel
+    return list(rows.values())

@@ -30,6 +30,7 @@ from typing import Any
 
 from schemas import model_slug
 from warehouse.outcomes.hf import HF_AUTHORS
+from warehouse.outcomes.normalize import earliest_releases
 
 log = logging.getLogger(__name__)
 
@@ -129,14 +130,4 @@ def parse_openrouter_models(body: bytes | str, base_url: str = "https://openrout
     if not isinstance(items, list):
         log.warning("discarding OpenRouter response: no `data` list")
         return [], 0
-    rows: dict[str, dict[str, Any]] = {}
-    for obj in items:
-        if not isinstance(obj, dict):
-            continue
-        rel = openrouter_release(obj, base_url)
-        if rel is None:
-            continue
-        prev = rows.get(rel["model_id"])
-        if prev is None or rel["release_date"] < prev["release_date"]:
-            rows[rel["model_id"]] = rel
-    return list(rows.values()), len(items)
+    return earliest_releases(items, lambda obj: openrouter_release(obj, base_url)), len(items)

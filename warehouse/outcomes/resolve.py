@@ -23,7 +23,7 @@ from typing import Any
 
 import duckdb
 
-from schemas import TRUSTED_DATE_PRECISIONS, TRUSTED_DATE_SOURCES, Outcome
+from schemas import TRUSTED_DATE_PRECISIONS, TRUSTED_DATE_SOURCES, Outcome, model_slug
 from warehouse.load import insert, to_arrow
 from warehouse.outcomes.lag import (
     DAYS_PER_MONTH,
@@ -35,6 +35,7 @@ from warehouse.outcomes.lag import (
     parse_group,
     series_from_points,
 )
+from warehouse.outcomes.observed import record_observed_releases
 from warehouse.provenance import backfill_date_provenance
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ class ClaimRow:
     as_of_text: str | None = None
     # Why published_at is None though the claim or its document has a date (guessed, year-only, ...).
     undated_note: str | None = None
+    target: str | None = None  # the forecast's target as written (names a model the extractor did not know)
 
 
 @dataclass
@@ -142,13 +144,16 @@ def usable_date(claim_day: date | None, doc_day: date | None, source: str | None
 
 
 def load_claims(con: duckdb.DuckDBPyConnection) -> list[ClaimRow]:
-    """Read every claim with the publication date a verdict may rest on (see usable_date)."""
+    """Read every gap and forecast claim with the publication date a verdict may rest on (see usable_date).
+
+    Release claims are evidence, not predictions: warehouse/outcomes/observed.py turns them into release facts.
+    """
     rows = con.execute(
         "SELECT c.claim_id, c.kind, c.direction, c.months_low, c.months_high, c.approximate, c.subject_group, "
         "c.reference_group, c.models, c.target_models, c.deadline_start, c.deadline_end, c.negated, "
         "c.conditional, c.flags, c.published_at, c.timeframe, c.as_of_text, CAST(d.published_at AS DATE), "
-        "d.published_source, d.published_precision "
-        "FROM claims AS c LEFT JOIN documents AS d USING (doc_id) ORDER BY c.claim_id"
+        "d.published_source, d.published_precision, c.target "
+        "FROM claims AS c LEFT JOIN documents AS d USING (doc_id) WHERE c.kind <> 'release' ORDER BY c.claim_id"
     ).fetchall()
     out = []
     for r in rows:
@@ -158,7 +163,7 @@ def load_claims(con: duckdb.DuckDBPyConnection) -> list[ClaimRow]:
             subject_group=_json_dict(r[6]), reference_group=_json_dict(r[7]), models=list(r[8] or []),
             target_models=list(r[9] or []), deadline_start=r[10], deadline_end=r[11], negated=bool(r[12]),
             conditional=bool(r[13]), flags=list(r[14] or []), published_at=day, timeframe=r[16],
-            as_of_text=r[17], undated_note=why,
+            as_of_text=r[17], undated_note=why, target=r[21],
         ))
     return out
 
@@ -498,15 +503,52 @@ def resolve_forecast(claim: ClaimRow, reg: Registry, as_of: date) -> Outcome:
                         note="deadline ended before the claim was published; never scored as confirmed")
     if claim.conditional:
         return _outcome(claim, as_of, "unresolvable", method, "conditional", note="conditional forecast")
-    if claim.target_models:
-        return _forecast_by_scores(claim, reg, as_of, method)
-    named = list(claim.models)
     subject = effective_group(parse_group(claim.subject_group))
+    if claim.target_models and not _is_release_forecast(claim, subject):
+        return _forecast_by_scores(claim, reg, as_of, method)
+    named = list(dict.fromkeys([*claim.target_models, *claim.models]))
     if not named and _is_single_model(subject):
         named = [subject["model"]]
+    if not named and claim.direction is None:
+        named = registry_models_named(claim.target, reg)
     if named:
         return _forecast_by_release(claim, reg, as_of, method, named)
     return _forecast_without_data(claim, as_of, method)
+
+
+def _is_release_forecast(claim: ClaimRow, subject: dict[str, str]) -> bool:
+    """A forecast that a model comes out ("DeepSeek V4 expected mid-February", "OpenAI will launch GPT-6 in
+    March"), not that a group reaches a level: no parity or lead direction, and the subject is the model
+    itself, its lab, or nobody (a capability forecast names a group: "open models will reach GPT-5's level")."""
+    if claim.direction is not None:
+        return False
+    if not subject or (_is_single_model(subject) and subject["model"] in claim.target_models):
+        return True
+    return "lab" in subject and set(subject) <= {"lab", "country"}
+
+
+_MAX_NAME_WORDS = 6
+
+
+def registry_models_named(target: str | None, reg: Registry) -> list[str]:
+    """Registry models a forecast's target names though the extractor did not know them ("its Osprey-4 model").
+
+    A model id (``schemas.model_slug``) must appear as a run of whole words of the target, and hold a digit
+    (a version): family or product words alone name nothing checkable.
+
+    >>> reg = Registry([], {"osprey-4": {}, "osprey": {}}, "eci")
+    >>> registry_models_named("its Osprey-4 model", reg), registry_models_named("the Osprey family", reg)
+    (['osprey-4'], [])
+    """
+    words = model_slug(target or "").split("-")
+    found: list[str] = []
+    for i in range(len(words)):
+        for j in range(min(len(words), i + _MAX_NAME_WORDS), i, -1):
+            name = "-".join(words[i:j])
+            if name in reg.releases and any(ch.isdigit() for ch in name) and name not in found:
+                found.append(name)
+                break
+    return found
 
 
 def _window(claim: ClaimRow) -> tuple[date | None, date | None, str]:
@@ -552,23 +594,36 @@ def _forecast_by_scores(claim: ClaimRow, reg: Registry, as_of: date, method: str
 
 
 def _forecast_by_release(claim: ClaimRow, reg: Registry, as_of: date, method: str, named: list[str]) -> Outcome:
-    """A release forecast: was one of the named models released inside the window?"""
+    """A release forecast: was one of the named models released inside the window?
+
+    Confirmed by a release inside it; incorrect once the deadline passed without one, or as soon as every named
+    model (no families) came out after the forecast was made but outside the window. The evidence is
+    the release's date, source and origin (seed, observed, epoch, hf, openrouter).
+    """
     start, end, window = _window(claim)
     group = _target_models(named)
-    hits = []
+    hits: list[tuple[date, str]] = []
+    outside: list[tuple[date, str]] = []
     for mid, r in reg.releases.items():
         d = r.get("release_date")
-        if d is None or d > as_of:
+        if d is None or d > as_of or not matches(group, ModelPoint(mid, d, 0.0)):
             continue
-        if matches(group, ModelPoint(mid, d, 0.0)) and (start is None or d >= start) and (end is None or d <= end):
-            hits.append((d, mid))
+        inside = (start is None or d >= start) and (end is None or d <= end)
+        (hits if inside else outside).append((d, mid))
     if hits:
         d, mid = min(hits)
         ev = [e for e in [_release_evidence(reg, mid)] if e]
         return _outcome(claim, as_of, "confirmed", method, "release", evidence=ev, note=f"{mid} released {d}")
-    if end is not None and end < as_of:
-        return _outcome(claim, as_of, "incorrect", method, "release",
-                        note=f"no release of {', '.join(named)} recorded in {window}")
+    ev = [e for e in (_release_evidence(reg, mid) for _d, mid in sorted(outside)) if e]
+    # Decided early only when every named model is one concrete model that came out after the forecast was made
+    # (a family may still bring another member inside the window; a model out before it is about something else).
+    after = {mid for d, mid in outside if claim.published_at is None or d >= claim.published_at}
+    early = all(not n.startswith("family:") for n in named) and set(named) <= after
+    if (end is not None and end < as_of) or early:
+        when = "; ".join(f"{mid} released {d}" for d, mid in sorted(outside))
+        return _outcome(claim, as_of, "incorrect", method, "release", evidence=ev,
+                        note=f"{when}, outside {window}" if when else
+                        f"no release of {', '.join(named)} recorded in {window}")
     return _outcome(claim, as_of, "pending", method, "window-open", note=f"window {window} still open")
 
 
@@ -600,6 +655,7 @@ def resolve(con: duckdb.DuckDBPyConnection, as_of: date | None = None, metric: s
     """Resolve every stored claim as of a date; rows for that as_of are replaced, older ones kept. Returns counts."""
     day = as_of or datetime.now(UTC).date()
     backfill_date_provenance(con)  # documents parsed before dates had a provenance: re-read them once
+    observed = record_observed_releases(con)  # release claims corroborated by a lab's feed or two outlets
     reg = load_registry(con, day, metric)
     outcomes = [resolve_claim(c, reg, day) for c in load_claims(con)]
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -614,7 +670,8 @@ def resolve(con: duckdb.DuckDBPyConnection, as_of: date | None = None, metric: s
         con.execute("ROLLBACK")
         raise
     counts = Counter(o.verdict for o in outcomes)
-    result: dict[str, int] = {"claims": len(outcomes), **dict(sorted(counts.items()))}
+    result: dict[str, int] = {"claims": len(outcomes), **dict(sorted(counts.items())),
+                              "releases_observed": observed["releases_observed"]}
     log.info("resolved %d claims as of %s: %s", len(outcomes), day, result)
     return result
 

@@ -16,6 +16,7 @@ labelled AS (
         o.note
     FROM claims AS c
     LEFT JOIN latest AS o USING (claim_id)
+    WHERE c.kind <> 'release'  -- evidence for the release registry (v_release_candidates), never resolved
 ),
 counted AS (
     SELECT
