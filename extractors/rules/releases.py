@@ -78,8 +78,16 @@ _VERSION_NAME = re.compile(r"(?<![\w.-])(?:[A-Z][A-Za-z]{1,15}[ -])?[A-Z][A-Za-z
                            r"(?:[- ](?:Pro|Max|Ultra|Mini|Lite|Turbo|Flash|Thinking|Instruct|Preview|Omni))?"
                            r"(?![\w-]|\.\d)")
 # The cheap test that a versioned name may stand near a cue: a capitalised word and a number, not a date.
-_MAYBE_MODEL = re.compile(r"(?<![\w.-])(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)"
-                          r"[A-Z][A-Za-z]{1,15}[- ]?v?\d{1,2}(?!\d)")
+_MAYBE_MODEL = re.compile(r"[A-Z][A-Za-z]{1,15}[- ]?v?\d{1,2}(?!\d)")
+_MONTH_WORD = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*[- ]?\d")
+
+
+def _maybe_model(text: str, lo: int = 0, hi: int | None = None) -> bool:
+    """Whether a versioned name may stand in text[lo:hi] (a date such as "November 8" does not count)."""
+    for m in _MAYBE_MODEL.finditer(text, lo, len(text) if hi is None else hi):
+        if not _MONTH_WORD.match(m.group(0)) and (m.start() == 0 or not re.match(r"[\w.-]", text[m.start() - 1])):
+            return True
+    return False
 # Capitalised words that start a sentence or headline, not a name ("Introducing Wren 2" names Wren 2).
 _LEAD_WORD = re.compile(r"^(?:Introducing|Announcing|Meet|Today|Releasing|Launching|Presenting|New|Our|The|Why|How|"
                         r"Hello|With|And|But|Try|Using|Now|Inside|About|Behind|Welcome)[ -]")
@@ -251,13 +259,13 @@ def release_drafts(text: str, published: date | None, hits: Sequence[ModelHit], 
     paras = _Paragraphs(text, split)
     done: set[int] = set()
     best: dict[str, Draft] = {}
-    if not any(h.label == "MODEL" for h in hits) and not _MAYBE_MODEL.search(text):
+    if not any(h.label == "MODEL" for h in hits) and not _maybe_model(text):
         return []  # no model named anywhere: nothing can have been released
     low = text.lower()
     gate = _GATE.finditer(low) if len(low) == len(text) else _GATE_ANY_CASE.finditer(text)
     for cue in gate:
         lo, hi = max(0, cue.start() - _NEAR), cue.end() + _NEAR
-        if not (bisect.bisect_left(starts, lo) < bisect.bisect_left(starts, hi) or _MAYBE_MODEL.search(text, lo, hi)):
+        if not (bisect.bisect_left(starts, lo) < bisect.bisect_left(starts, hi) or _maybe_model(text, lo, hi)):
             continue  # no model name near the cue: no gazetteer hit, no versioned name
         b = paras.sentence_at(cue.start())
         if b is None or b[0] in done:
