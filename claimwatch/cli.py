@@ -130,7 +130,7 @@ def run(
 
     # Validate before starting Prefect, so a bad entry or a --db that is not a warehouse is a one-line error.
     load_sources(settings.sources)
-    check_warehouse(settings.db)
+    check_warehouse(settings.db, partial_ok=True)  # another run may be creating it right now
     counts = _run_pipeline(str(settings.sources), str(settings.db), limit=limit, since=_date(since))
     _print_counts(counts, settings.db)
 

@@ -120,3 +120,24 @@ def test_a_schema_change_is_copied_in_full(tmp_path: Path) -> None:
     for i in range(3):
         _write(db, partial(_doc, i=i))
     assert _write(db, lambda c: c.execute("CREATE TABLE extra (x INTEGER)"))[1] is False
+
+
+def test_appending_journals_only_the_new_rows(tmp_path: Path) -> None:
+    """Rows appended to a partly filled row group are journalled alone, not with the rows the group already held."""
+    from warehouse.snapshot import journal_path
+
+    db = tmp_path / "claims.duckdb"
+    _write(db, lambda c: [_doc(c, i) for i in range(400)])
+    _write(db, lambda c: None)  # both generations published: from here on every write is journalled
+
+    def journalled(seq: int) -> list[tuple[str, ...]]:
+        con = duckdb.connect(str(journal_path(db)), read_only=True)
+        try:
+            return con.execute("SELECT doc_id FROM documents WHERE _seq = ? ORDER BY doc_id", [seq]).fetchall()
+        finally:
+            con.close()
+
+    _write(db, lambda c: [_doc(c, i) for i in range(400, 403)])  # three new rows in the same row group
+    assert journalled(State.load(db).seq) == [("d400",), ("d401",), ("d402",)]
+    _write(db, lambda c: c.execute("UPDATE documents SET title = 't' WHERE doc_id = 'd5'"))
+    assert ("d5",) in journalled(State.load(db).seq)  # an updated row group is journalled whole

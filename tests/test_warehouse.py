@@ -229,3 +229,18 @@ def test_read_only_query_refuses_writes(tmp_path, query):
         pass
     with pytest.raises(duckdb.Error):
         read_only_query(db, query)
+
+
+def test_a_warehouse_another_writer_is_creating_is_not_rejected(tmp_path):
+    """Two runs starting on a new warehouse: the second may see the file before its header is written."""
+    from warehouse.db import WarehouseError, check_warehouse
+
+    partial = tmp_path / "new.duckdb"
+    partial.write_bytes(b"")
+    assert check_warehouse(partial, partial_ok=True) == partial
+    with pytest.raises(WarehouseError, match="not a DuckDB database"):
+        check_warehouse(partial)
+    other = tmp_path / "notes.txt"
+    other.write_text("this is not a warehouse at all")
+    with pytest.raises(WarehouseError, match="not a DuckDB database"):
+        check_warehouse(other, partial_ok=True)

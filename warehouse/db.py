@@ -50,8 +50,12 @@ class WarehouseError(RuntimeError):
 _DUCKDB_MAGIC = b"DUCK"
 
 
-def check_warehouse(path: str | Path, *, must_exist: bool = False) -> Path:
-    """Fail in one line unless `path` is a DuckDB file (or, unless `must_exist`, absent so it can be created)."""
+def check_warehouse(path: str | Path, *, must_exist: bool = False, partial_ok: bool = False) -> Path:
+    """Fail in one line unless `path` is a DuckDB file (or, unless `must_exist`, absent so it can be created).
+
+    `partial_ok` also lets through a file too short to hold a header yet: one another writer is creating
+    under the lock (the writer checks again, strictly, once it holds the lock).
+    """
     p = Path(path)
     if str(path) == ":memory:":
         return p
@@ -67,7 +71,7 @@ def check_warehouse(path: str | Path, *, must_exist: bool = False) -> Path:
             head = fh.read(12)
     except OSError as exc:
         raise WarehouseError(f"cannot read the warehouse {p}: {exc.strerror or exc}") from exc
-    if head[8:12] != _DUCKDB_MAGIC:
+    if head[8:12] != _DUCKDB_MAGIC and not (partial_ok and len(head) < 12):
         raise WarehouseError(
             f"{p} is not a DuckDB database: pass --db the warehouse file (e.g. data/claims.duckdb) or a new path"
         )
@@ -212,9 +216,12 @@ def writer(
     db_path: str | Path, *, snapshot: bool = True, wait: float | None = None
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse for a short write: lock, migrate, yield, close, publish the read snapshot, unlock."""
-    check_warehouse(db_path)  # before the lock file is created next to something that is not a warehouse
+    # Before the lock file is created next to something that is not a warehouse; a file still being created by
+    # another writer passes here and is checked again once the lock is ours.
+    check_warehouse(db_path, partial_ok=True)
     memory = str(db_path) == ":memory:"
     with write_lock(db_path, wait=wait):
+        check_warehouse(db_path)
         if not memory:
             snapshots.begin_session(Path(db_path))
         con = open_db(db_path, wait=wait)

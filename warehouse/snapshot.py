@@ -125,8 +125,15 @@ def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return tables
 
 
-def _dirty_ranges(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[int, int]]:
-    """Row-id ranges of the row groups appended (not yet persistent) or updated in this session."""
+def _dirty_ranges(con: duckdb.DuckDBPyConnection, table: str, appended_from: int | None = None
+                  ) -> list[tuple[int, int]]:
+    """Row-id ranges of the row groups appended (not yet persistent) or updated in this session.
+
+    With `appended_from` (the table's physical row count when the session began), a row group that was only
+    appended to is narrowed to the rows from there on: the rows it already held before the session are unchanged
+    (appending to the last, partly filled row group of a large table would otherwise journal up to 122,880 old
+    rows per session, and every refresh would copy them — a cost that grows with the warehouse).
+    """
     rows = con.execute(
         "SELECT row_group_id, bool_and(persistent), bool_or(has_updates), max(start + count) "
         "FROM pragma_storage_info(?) GROUP BY row_group_id ORDER BY row_group_id", [table]).fetchall()
@@ -135,19 +142,21 @@ def _dirty_ranges(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[int,
     for _rg, persistent, updated, count in rows:
         end = start + int(count or 0)
         if not persistent or updated:
-            if ranges and ranges[-1][1] == start:
-                ranges[-1] = (ranges[-1][0], end)
-            else:
-                ranges.append((start, end))
+            lo = start if updated or appended_from is None else max(start, appended_from)
+            if lo < end:
+                if ranges and ranges[-1][1] == lo:
+                    ranges[-1] = (ranges[-1][0], end)
+                else:
+                    ranges.append((lo, end))
         start = end
     return ranges
 
 
 def mark(con: duckdb.DuckDBPyConnection, db: Path) -> dict[str, int]:
-    """At session start: the physical row count of each table without a key (its appends start there)."""
+    """At session start: the physical row count of each table (its appends start there)."""
     if not journalling(db):
         return {}
-    return {table: _physical_rows(con, table) for table, key in _tables(con).items() if not key}
+    return {table: _physical_rows(con, table) for table in _tables(con)}
 
 
 def _physical_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -184,7 +193,7 @@ def capture(con: duckdb.DuckDBPyConnection, db: Path, marks: dict[str, int]) -> 
     state = State.load(db)
     state.seq += 1
     tables = _tables(con)
-    dirty = {t: r for t in tables if (r := _dirty_ranges(con, t))}
+    dirty = {t: r for t in tables if (r := _dirty_ranges(con, t, marks.get(t) if tables[t] else None))}
     if dirty:  # a session that only read (pending work, texts) journals nothing and attaches nothing
         con.execute(f"ATTACH {_sql_string(str(journal_path(db)))} AS {JOURNAL}")
         try:
@@ -286,6 +295,7 @@ def _apply(db: Path, gen: str, since: int, prune_upto: int) -> bool:
         main = '"' + str(con.execute("SELECT current_database()").fetchall()[0][0]) + '"'
         con.execute(f"ATTACH {_sql_string(str(generation_path(db, gen)))} AS {GEN}")
         if _schema(con, main.strip('"')) != _schema(con, GEN):
+            log.info("snapshot generation %s: schema differs from the warehouse", gen)
             return False
         con.execute(f"ATTACH {_sql_string(str(journal_path(db)))} AS {JOURNAL}")
         journalled = _journal_tables(con)
@@ -342,6 +352,10 @@ def publish(db: Path) -> Path:
         except duckdb.Error as exc:  # most often a reader still holding this generation
             log.info("snapshot generation %s: incremental refresh failed (%s), copying in full", target, exc)
     if not incremental:
+        why = ("forced" if os.environ.get("CLAIMWATCH_SNAPSHOT_FULL_COPY") == "1" else "no generation yet"
+               if current is None else "generation never published" if target not in applied
+               else "a session died before journalling" if state.open_session else "journal not applicable")
+        log.info("snapshot generation %s: full copy (%s)", target, why)
         _full_copy(db, target)
     applied[target] = state.seq
     _point_link(db, target)
