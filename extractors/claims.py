@@ -395,11 +395,12 @@ def _merge_lab_groups(stext: str, ents: list[Ent]) -> list[Ent]:
 
 # A quote whose speaker is named right after it: '"…three months behind," Hassabis told CNBC.'
 # (Used with .match(text, pos): no "^", which would only match at the very start of the text.)
+# The verbs of a speaker clause after a quote ('"…," Hassabis told CNBC', '"…," she said').
+_SAID = r"(?:said|says|told|added|wrote|writes|argued|warned|explained|noted|stated)"
 _SPEAKER_AFTER = re.compile(r"\s*[\"'”’,]*\s*(?:(?P<name>(?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w.'’-]+)\s+(?:also\s+)?"
-                            r"(?:said|says|told|added|wrote|writes|argued|warned|explained|noted|stated)\b|"
+                            rf"{_SAID}\b|"
                             r"(?:said|says|added|wrote|argued|warned)\s+(?P<name2>(?:[A-Z][\w.'’-]+\s+){0,3}"
-                            r"[A-Z][\w.'’-]+)|(?P<pron>[Hh]e|[Ss]he)\s+(?:also\s+)?(?:said|says|told|added|wrote|writes|"
-                            r"argued|warned|explained|noted|stated)\b)")
+                            rf"[A-Z][\w.'’-]+)|(?P<pron>[Hh]e|[Ss]he)\s+(?:also\s+)?{_SAID}\b)")
 _QUOTE_END = re.compile(r"[\"”’'][\s.,]*$|[,.][\"”’']\s*$")
 
 
@@ -493,18 +494,18 @@ def named_title(who: str, text: str, s: int, e: int) -> str:
     """
     if not _ROLE_ONLY.search(who):
         return who
-    best: str | None = None
+    pick: re.Match[str] | None = None  # the last naming before the claim ends, else the first after it
     for m in _ROLE_NAME.finditer(text, max(0, s - 1500), min(len(text), e + 200)):
-        if m.start() > e and best is not None:
+        if pick is not None and m.start() > e:
             break
-        best = m.group("a") or m.group("b")
+        pick = m
         if m.start() > e:
             break
-    return best or who
+    return (pick.group("a") or pick.group("b")) if pick is not None else who
 
 
-_PRONOUN_SPEAKER = re.compile(r"\b(?:he|she)\s+(?:also\s+)?(?:said|says|told|tells|added|wrote|writes|argued|warned|"
-                              r"noted|continued|went\s+on|explained|stated|remarked|replied|responded)\b", re.I)
+_PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she)\s+(?:also\s+)?(?:{_SAID}|tells|continued|went\s+on|remarked|replied|"
+                              r"responded)\b", re.I)
 _CARRY_BACK = 2  # sentences of the same paragraph a speaker carries over
 _NEXT_SOURCE = re.compile(r"\s*(?:The|This|That|These)\s+(?:\w+\s+){0,3}?(?:was|were|is|are|comes?|came)\s+"
                           r"(?:given|made|offered|shared|provided|published|released|issued|from|according)\b"

@@ -149,28 +149,6 @@ def release_sources(
     return out
 
 
-def fetch_release_bodies(
-    targets: Sequence[str], settings: FetchSettings, run_id: str, *, api: bool, allow_private: bool,
-) -> tuple[list[Fetched], list[str], list[FetchLog]]:
-    """Read local targets and download the others; return the bodies, the errors and the fetch-log rows."""
-    got: list[Fetched] = []
-    errors: list[str] = []
-    for target in (t for t in targets if is_local(t)):
-        try:
-            got.append(read_local(target))
-        except OSError as exc:
-            errors.append(f"{target}: {type(exc).__name__}: {exc}")
-    remote = [t for t in targets if not is_local(t)]
-    result = download(remote, settings, run_id, name="sync-releases", api=api, allow_private=allow_private)
-    for d in result.downloads:
-        if d.ok:
-            got.append(Fetched(url=d.url, body=d.body, status=d.status, content_type=d.content_type))
-        else:
-            log.warning("release source %s failed: %s", d.url, d.error)
-            errors.append(f"{d.url}: {d.error}")
-    return got, errors, result.fetches
-
-
 @dataclass
 class _Fetch:
     """Everything the download half of a sync hands to the load half."""
@@ -284,7 +262,7 @@ def sync_releases_stage(
     remote = [s.url for s in sources if not is_local(s.url)]
     validators: dict[str, CacheEntry] = {}
     if remote:
-        with writer(db) as con:
+        with writer(db, snapshot=False) as con:  # only reads (and migrates): the load below publishes
             validators = stored_validators(con, remote)
     got = _download_sources(sources, settings, run, validators, allow_private)
     with writer(db) as con:

@@ -13,13 +13,13 @@ from typing import ClassVar
 import pytest
 
 from claimwatch.outcomes_cli import SyncError, releases_sync_command, sync_releases
-from stages.outcomes import fetch_release_bodies
+from sources.download import download
 from tests.httpfixture import fast_settings
 from warehouse.db import migrate, open_db, reader
 from warehouse.outcomes.epoch import epoch_model_id, match_columns, parse_epoch_csv
 from warehouse.outcomes.hf import parse_hf_models
 from warehouse.outcomes.normalize import countries_iso2, open_weights_from, org_id
-from warehouse.outcomes.releases import BUNDLED_ECI, load_seed_rows
+from warehouse.outcomes.releases import BUNDLED_ECI, Fetched, load_seed_rows
 from warehouse.outcomes.releases import sync_releases as sync_core
 
 # ECI file as Epoch publishes it, but with the header spellings of another vintage ("ECI score",
@@ -196,9 +196,13 @@ def test_sync_over_http_is_idempotent_and_seeds_win(server: str, tmp_path: Path)
     hf = [f"{server}/api/models?author=deepseek-ai&sort=createdAt&direction=-1&limit=50",
           f"{server}/api/models/Qwen/Qwen3-235B-A22B"]
     settings = fast_settings()
-    epoch_bodies, errors, _log = fetch_release_bodies(urls, settings, "t", api=False, allow_private=True)
-    hub_bodies, hub_errors, _log = fetch_release_bodies(hf, settings, "t", api=True, allow_private=True)
-    assert errors == hub_errors == []
+
+    def bodies(targets: list[str], api: bool) -> list[Fetched]:
+        got = download(targets, settings, "t", name="sync-releases", api=api, allow_private=True).downloads
+        assert all(d.ok for d in got), [d.error for d in got]
+        return [Fetched(url=d.url, body=d.body, status=d.status, content_type=d.content_type) for d in got]
+
+    epoch_bodies, hub_bodies = bodies(urls, api=False), bodies(hf, api=True)
     first = sync_core(con, epoch_bodies, hub_bodies)
     assert first.errors == []
     counts = [con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]

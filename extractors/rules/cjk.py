@@ -54,13 +54,13 @@ _COUNTRY = {**dict.fromkeys(("中国", "中國", "중국"), "CN"), **dict.fromke
             **dict.fromkeys(("印度", "인도"), "IN"), **dict.fromkeys(("英国", "英國", "영국"), "GB")}
 _REFERENCE = re.compile(rf"(?P<ref>{_PLACES})(?:에\s*비해|에\s*뒤|대비|対比|に対する|に比べ|比|に|보다|より|に遅れ)"
                         rf"|(?:落后|落後|领先|領先|超越)(?:于|於)?(?P<ref2>{_PLACES})")
+_SAYS = r"(?:表示|认为|認為|称|稱|说|說|指出|评估|評估|估计|估計|预计|預計)"  # said, believes, estimates, …
 _SPEAKER = (
     re.compile(r"(?:根据|據|据)(?P<who>[^，,。、的]{2,24}?)(?:对|對|的|发布|發布|显示|顯示|，|,)"),
     re.compile(r"(?P<who>[^\s，,。、「“]{2,24}?)(?:에\s*따르면|によると|によれば)"),
-    re.compile(r"(?P<who>[A-Za-z][\w .-]{1,30}?)\s*(?:表示|认为|認為|称|稱|说|說|指出|评估|評估|估计|估計|预计|預計)"),
+    re.compile(rf"(?P<who>[A-Za-z][\w .-]{{1,30}}?)\s*{_SAYS}"),
     # "李开复毫不避讳一针见血地表示": the name opening the clause, a few words before the verb
-    re.compile(r"(?:^|[：:，,。“\"\s])(?P<who>[\u4e00-\u9fff]{3}|[\u4e00-\u9fff]{2})[^，,。：:“\"]{0,12}?"
-               r"(?:表示|认为|認為|称|稱|说|說|指出|评估|評估|估计|估計|预计|預計)"),
+    re.compile(rf"(?:^|[：:，,。“\"\s])(?P<who>[\u4e00-\u9fff]{{3}}|[\u4e00-\u9fff]{{2}})[^，,。：:“\"]{{0,12}}?{_SAYS}"),
 )
 
 

@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 
 from schemas import model_slug
+from warehouse.db import transaction
 from warehouse.load import insert
 from warehouse.outcomes.normalize import org_id
 
@@ -301,16 +302,10 @@ def write_lag(con: duckdb.DuckDBPyConnection, series: LagSeries) -> int:
          "leading_best": p.leading_best, "computed_at": now}
         for p in series.points
     ])
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM lag_series WHERE lagging_group = ? AND leading_group = ? AND metric = ?",
                     [lk, ld, series.metric])
-        n = insert(con, "lag_series", table, mode="append") if table.num_rows else 0
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    return n
+        return insert(con, "lag_series", table, mode="append") if table.num_rows else 0
 
 
 def format_summary(series: LagSeries) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 import duckdb
 
 from schemas import TRUSTED_DATE_PRECISIONS, TRUSTED_DATE_SOURCES, Outcome, model_slug
+from warehouse.db import transaction
 from warehouse.load import insert, to_arrow
 from warehouse.outcomes.lag import (
     DAYS_PER_MONTH,
@@ -659,16 +660,11 @@ def resolve(con: duckdb.DuckDBPyConnection, as_of: date | None = None, metric: s
     reg = load_registry(con, day, metric)
     outcomes = [resolve_claim(c, reg, day) for c in load_claims(con)]
     now = datetime.now(UTC).replace(tzinfo=None)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM outcomes WHERE as_of = ?", [day])
         if outcomes:
             table = to_arrow([{**o.model_dump(mode="python"), "computed_at": now} for o in outcomes])
             insert(con, "outcomes", table, mode="append")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     counts = Counter(o.verdict for o in outcomes)
     result: dict[str, int] = {"claims": len(outcomes), **dict(sorted(counts.items())),
                               "releases_observed": observed["releases_observed"]}
