@@ -44,7 +44,7 @@ __all__ = ["EXTRACTOR_VERSION", "RULES_VERSION", "Extraction", "extract", "extra
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = "claims.v2.4"
+RULES_VERSION = "claims.v2.5"
 # The optional statistical model changes attributions, so when one is installed it is part of the version (and
 # so of the extract-batch cache key and of every stored claim's extractor_version).
 EXTRACTOR_VERSION = RULES_VERSION + ner.signature()
@@ -52,7 +52,8 @@ EXTRACTOR_VERSION = RULES_VERSION + ner.signature()
 # After the token-level triggers, a sentence must still show one of these before the rules run on it.
 _UNIT = re.compile(r"\b(?:months?|years?|weeks?|quarters?|decades?|nanoseconds?|mos?|yrs?)\b|-month|-year|-week",
                    re.IGNORECASE)
-_DOC_AI = re.compile(r"\b(?:AI|A\.I\.|artificial intelligence|LLMs?|language models?|chatbots?|open[- ]source models?|"
+_DOC_AI = re.compile(r"\b(?:AI|A\.I\.|AGI|ASI|artificial intelligence|superintelligen\w+|LLMs?|language models?|"
+                     r"chatbots?|open[- ]source models?|"
                      r"open[- ]weights?)\b")
 _PARITY_HINT = re.compile(r"caught|catch|parity|par\b|gap|neck|level|matche|rival|equal|erased|perform|comparabl|"
                           r"equivalent|frontier|good\s+as|similar|analogous|pace|spitting|match", re.IGNORECASE)
@@ -626,6 +627,18 @@ class _DocRules:
                 carried = ner.attribute(ctx.text)
         return carried
 
+    def answers(self) -> None:
+        """Short answers the token triggers do not flag ("Experts say 2027.", "Hassabis says 3–5 years."): the rules
+        decide whether a milestone named just before makes them forecasts."""
+        if not self.about_ai():
+            return
+        done = {s for s, _e in self.seen}
+        for pos in answer_positions(self.text):
+            b = self.sents.at(pos)
+            if b is not None and b[0] not in done and b[1] - b[0] <= 120:
+                done.add(b[0])
+                self.run(*b)
+
     def follow_up(self, e: int) -> tuple[int, int] | None:
         """The sentence after a claim when it restates the gap by reference ("Today it's maybe two months.")."""
         k = e
@@ -644,6 +657,27 @@ _FOLLOW_UP = re.compile(r"\s*[\"“”']?(?:but\s+|and\s+)?(?:today|now|these\s+
                         re.IGNORECASE)
 
 
+_ANSWER_AT = re.compile(r"(?:says?|said|predicts?|estimates?|believes?|thinks?|bets?)\s+[^.!?\n]{0,30}?"
+                        r"(?:\d{4}|years?|decades?)[\"”]?[.!]", re.IGNORECASE)
+_ANSWER_WORDS = ("say", "said", "predict", "estimat", "believ", "think", "bet")
+
+
+def answer_positions(text: str) -> list[int]:
+    """Where a short answer may start ("… says 2027.", "… estimates 3–6 years."): a few substring searches, then
+    one anchored match at each hit (a scan of the whole text with the pattern costs a sixth of the pipeline).
+
+    >>> answer_positions("When is AGI due? Experts say 2027. Others said it is near.")
+    [25]
+    """
+    low = text.lower()
+    out = []
+    for w in _ANSWER_WORDS:
+        i = low.find(w)
+        while i >= 0:
+            if (i == 0 or not low[i - 1].isalnum()) and _ANSWER_AT.match(text, i):
+                out.append(i)
+            i = low.find(w, i + len(w))
+    return sorted(out)
 _SIDE_CUE = re.compile(r"\b(?:behind|ahead|trail\w*|lags?|lagging|leads?)\b", re.IGNORECASE)
 
 
@@ -651,7 +685,7 @@ _SIDE_CUE = re.compile(r"\b(?:behind|ahead|trail\w*|lags?|lagging|leads?)\b", re
 def claims_component(doc: Doc) -> Doc:
     """Run the gap, parity and forecast rules on the sentences around the candidate positions."""
     ud = doc.user_data
-    if not ud.get("cw_candidates"):
+    if not ud.get("cw_candidates") and not answer_positions(_text(doc)):
         ud["cw_claims"], ud["cw_groups"], ud["cw_dates"], ud["cw_sents"] = [], [], [], []
         return doc
     run = _DocRules(doc)
@@ -672,6 +706,7 @@ def claims_component(doc: Doc) -> Doc:
         if nxt is not None and nxt[0] >= last:
             run.run(*nxt)
             last = nxt[1]
+    run.answers()
     _mark_sentences(doc, run.seen)
     ud["cw_claims"] = run.drafts
     ud["cw_groups"] = run.groups

@@ -91,7 +91,7 @@ _CORE = rf"""
   | (?P<coming>the\s+(?:coming|next|next\s+few|next\s+several|following)\s+(?P<cu>weeks|months|years|quarters))
   | (?P<nextn>the\s+(?:next|coming|following)\s+(?:{NUM}\s*(?:-|–|to|or)\s*)?(?P<nn>{NUM})\s+(?P<nu>{_DUR_UNIT}))
   | (?P<ago>(?P<an>{NUM})\s+(?P<au>{_DUR_UNIT})\s+ago)
-  | (?P<fromnow>(?P<fn>{NUM})\s+(?P<fu>{_DUR_UNIT}|decades?)\s+(?:from\s+now|away))
+  | (?P<fromnow>(?:{NUM}\s*(?:-|–|to|or)\s*)?(?P<fn>{NUM})\s+(?P<fu>{_DUR_UNIT}|decades?)\s+(?:from\s+now|away))
   | (?P<year>{_YEAR})(?!\s*(?:-|–)\s*\d)
   | (?P<mon>{_MON}(?=\W|$))
 """
@@ -477,6 +477,7 @@ def find_dates(text: str, anchor: date | None = None, offset: int = 0) -> list[t
 
 
 _OR = re.compile(r"^\s*,?\s*or\s*$", re.I)
+_GLOSS = re.compile(r"^[^().;:]{0,12}[(\[]\s*$")
 _JOINER = re.compile(r"^\s*(?:-|–|—|to|through|until)\s*$", re.I)
 _MOVED = re.compile(r"\b(?:delay\w*|postpon\w*|push\w*|slipp?\w*|mov\w*|pushed\s+back|shift\w*|push\w*\s+back)\b"
                     r"[^.;]{0,60}$", re.I)
@@ -495,6 +496,13 @@ def _join_ranges(text: str, found: list[tuple[int, int, DateInterval]], offset: 
                 # "by 2026 or 2027", "in late 2026 or early 2027": the later alternative ends it
                 out[-1] = (ps, e, DateInterval(p.start, d.end, p.granularity, text[ps - offset: e - offset],
                                                p.bound, p.relative))
+                continue
+            if p.start is None and p.end is None and p.relative and not d.relative and d.end is not None and \
+                    _GLOSS.match(between):
+                # "within the next decade or two (2032-2042)": the dates the writer gave for the phrase
+                e += text[e - offset: e - offset + 1] in (")", "]")
+                out[-1] = (ps, e, DateInterval(d.start, d.end, d.granularity, text[ps - offset: e - offset],
+                                               d.bound, False))
                 continue
             if _JOINER.match(between) and p.start is not None and d.end is not None and p.bound == "in":
                 if _MOVED.search(text, 0, ps - offset) and re.search(r"\bfrom\s+$", text[: ps - offset], re.I):

@@ -63,7 +63,7 @@ class RealScore:
     kinds: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     constructions: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
     field_hits: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list, repr=False)  # never shown by a failing gate (blind stays blind)
 
     def field_accuracy(self, name: str) -> float | None:
         """Share of matched pairs whose field agrees with the gold (None when no pair was matched)."""
@@ -264,6 +264,26 @@ def format_report(name: str, s: RealScore) -> str:
     return "\n".join(out)
 
 
+def generation(record_id: str) -> str:
+    """The collection a record belongs to, from its id ("g4B-017" → "g4", "rtC-101" → "rt")."""
+    m = re.match(r"[a-z]+\d*", record_id)
+    return m.group(0) if m else record_id
+
+
+def format_generations(records: list[dict[str, Any]]) -> str:
+    """One row per collection generation in a split (blind is scored per generation in the ledger)."""
+    gens = sorted({generation(r["id"]) for r in records})
+    out = ["| generation | excerpts / negatives | gap P / R / F1 | forecast P / R / F1 | attributed_to | "
+           "FP per 10 neg |", "|---|---|---|---|---|---|"]
+    for g in gens:
+        s = evaluate_split([r for r in records if generation(r["id"]) == g])
+        gap, fc = s.kinds["gap"], s.kinds["forecast"]
+        out.append(f"| {g} | {s.records} / {s.negatives} | {gap.precision:.3f} / {gap.recall:.3f} / {gap.f1:.3f} | "
+                   f"{fc.precision:.3f} / {fc.recall:.3f} / {fc.f1:.3f} | {_pct(s.field_accuracy('attributed_to'))} | "
+                   f"{s.fp_per_10_negatives:.2f} |")
+    return "\n".join(out)
+
+
 def summary(s: RealScore) -> dict[str, float]:
     """The gated figures of one split, as a flat dict (what floors.json pins)."""
     out = {f"{k}_{m}": round(getattr(s.kinds[k], m), 3) for k in ("gap", "forecast")
@@ -303,7 +323,8 @@ def main(argv: list[str] | None = None) -> int:
                          "(pass --i-scored-blind-already once its score for this version is recorded)\n")
         return 2
     wanted = args.split or ([args.errors] if args.errors else list(SPLITS))
-    scores = {split: evaluate_split(load_split(split)) for split in wanted}
+    records = {split: load_split(split) for split in wanted}
+    scores = {split: evaluate_split(recs) for split, recs in records.items()}
     if args.write_floors:
         write_floors(scores)
     if args.json:
@@ -312,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(f"real-text corpus {corpus_digest()} · extractor {EXTRACTOR_VERSION}\n\n")
     for split, s in scores.items():
         sys.stdout.write(format_report(split, s) + "\n\n")
+        if len({generation(r["id"]) for r in records[split]}) > 1 and split == "blind":
+            sys.stdout.write(format_generations(records[split]) + "\n\n")
     if args.errors:
         for e in scores[args.errors].errors:
             sys.stdout.write(e + "\n")

@@ -192,3 +192,92 @@ def test_release_delays_and_this_week():
 ])
 def test_cjk_gaps(text, want):
     assert _gaps(text) == want
+
+
+# --- claims.v2.5 (dev errors after gen 3 was scored; invented examples) -----------------------------------------
+
+
+def test_bare_answers_below_a_milestone_are_forecasts():
+    text = ("When will superintelligence come? People want a year. Panelists say 2031. Sceptics say 2045. "
+            "A columnist believes it could be just four years. Even Joan Park, famously bold, estimates 6–8 years.")
+    got = [(c.target, c.deadline_text, c.attributed_to) for c in extract(text, None).claims if c.kind == "forecast"]
+    assert ("superintelligence", "2031", "Panelists") in got
+    assert ("superintelligence", "2045", "Sceptics") in got
+    assert ("superintelligence", "four years", "A columnist") in got
+    assert ("superintelligence", "6–8 years", "Joan Park") in got
+
+
+def test_duration_answer_runs_from_the_publication_date():
+    text = "Is AGI close? The lab's founder says 3–5 years."
+    fc = [c for c in extract(text, PUB).claims if c.kind == "forecast"]
+    assert [(c.deadline_text, c.deadline_end) for c in fc] == [("3–5 years", date(2031, 3, 10))]
+
+
+def test_an_answer_needs_a_milestone_named_before():
+    assert _forecasts("The chip fab is a long project. Its director says 2031.") == []
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("A rival predicts AI will write 80% of the code within six months.", "within six months"),
+    ("Her timeline: most of the code at large labs written by AI by 2027; 95% of code written by AI by 2029.",
+     "by 2029"),
+    ("AI is likely to be smarter than most Nobel laureates before the end of 2028, the founder said.",
+     "before the end of 2028"),
+    ("Skeptics on the forum insist AGI is 40 years away.", "40 years away"),
+])
+def test_new_milestones(text, want):
+    assert want in [t for t, _e in _forecasts(text, None)]
+
+
+def test_chained_forecasts_in_one_sentence():
+    text = "The upstart will catch up with the leading labs by 2027 and will surpass them by 2029, its founder said."
+    assert [t for t, _e in _forecasts(text)] == ["by 2027", "by 2029"]
+
+
+def test_odds_listed_after_a_cue_forecast():
+    text = "Bettors now place 60% odds on a Gemini 4 release before May 31, and 85% odds before August 31."
+    assert [t for t, _e in _forecasts(text)] == ["before May 31", "before August 31"]
+
+
+def test_scene_date_anchors_a_relative_deadline():
+    text = "In June 2025, a lab chief made a bold prediction: AI could write 90% of code within six months."
+    assert _forecasts(text, None) == [("within six months", date(2025, 12, 30))]
+
+
+def test_a_gloss_in_brackets_dates_a_relative_phrase():
+    [(_s, _e, d)] = [x for x in find_dates("AGI may come within the next decade or two (2031-2041).") if x[2].end]
+    assert (d.start, d.end, d.text) == (date(2031, 1, 1), date(2041, 12, 31), "next decade or two (2031-2041)")
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("I'm assuming our lead will continue over the next five years, the envoy said.", "over the next five years"),
+    ("If you measure by papers, Europe is and will be ahead in AI for the next decade, he said.",
+     "for the next decade"),
+    ("A think tank warns the US could lose its AI lead to China by 2031 unless it builds more power plants.",
+     "by 2031"),
+    ("Chinese labs can narrow the AI gap on US rivals within one or two years, an official has forecast.",
+     "within one or two years"),
+    ("Analysts have Europe poised to claim AI leadership by 2032.", "by 2032"),
+])
+def test_leads_kept_and_lost(text, want):
+    assert want in [t for t, _e in _forecasts(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "The capability gap between US and Chinese AI has closed, making them co-leaders.",
+    "Analysts say Moonshot is the first Chinese lab that has reached the level of OpenAI.",
+    "The release of Qwen 2.5, which managed to match GPT-4o on most tasks, surprised analysts.",
+    "The new base model is said to perform similarly to GPT-5 on coding.",
+    "It not only matches top proprietary systems such as GPT-5, it is cheaper.",
+    "Executives at three labs call the frontier race effectively neck-and-neck.",
+])
+def test_more_parity_forms(text):
+    assert ("parity", None, None) in _gaps(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Experts doubt the startup can match GPT-5's raw performance.",
+    "A forecaster puts the probability of open models matching GPT-5 at 70%.",
+])
+def test_parity_that_is_not_asserted(text):
+    assert ("parity", None, None) not in _gaps(text)

@@ -14,7 +14,8 @@ _NAME = (r"(?:@\w+|(?:[A-Z][\w.&'’-]*|[a-z]+[A-Z][\w.&'’-]*|\d+\.[A-Z]\w*)"
          r"Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
          r"September|October|November|December)\b)[A-Z])))*"
          r"(?:[ \t]+\((?:[A-Z][\w.&'’/-]*(?:[ \t]+[\w.&'’/-]+){0,3}|[^\x00-\x7f]{1,12})\))?)")
-_PRONOUNS = {"he", "she", "they", "it", "we", "i", "the", "this", "that", "these", "those", "you", "one", "many",
+_PRONOUNS = {"agi", "asi", "ai", "he", "she", "they", "it", "we", "i", "the", "this", "that", "these", "those", "you",
+             "one", "many",
              "there", "here", "his", "her", "their", "its", "our", "my", "him", "them", "us", "me"}
 # Nouns that make a phrase a source on its own ("a viral chart", "internal evaluations", "a team of researchers").
 _SOURCE_NOUN = (r"(?:reports?|analys[ie]s|stud(?:y|ies)|papers?|surveys?|polls?|posts?|estimates?|memos?|notes?|data|"
@@ -63,6 +64,9 @@ def _clean_name(name: str) -> str | None:
     n = name.strip(" ,.;:’'\"“”")
     n = re.sub(r"\s+(?:of|for|and|&|de|at|the|von|van)$", "", n)
     n = re.sub(r"^(?:The|A|An)\s+", "", n)
+    n = re.sub(r"^(?:Even|Also|Now|Meanwhile|Still|Indeed|Yet|And|So|Then|Only|Just|However)\s+(?=[A-Z])", "", n)
+    if re.search(r"\s(?:Really|Probably|Likely|Actually|Finally|Already|Soon)$", n):
+        return None  # a headline's words ("Will AI Really …"), not a name
     n = re.sub(r"['’]s$|(?<=s)['’]$", "", n)
     n = _TIME_TAIL.sub("", n)  # "OpenAI on Tuesday" → "OpenAI"
     if _NOT_NAME.match(n) or re.search(r"(?:^|\s)(?:I|I['’]\w+|We|You)$", n):

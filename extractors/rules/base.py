@@ -129,17 +129,21 @@ def is_rejected(text: str) -> bool:
 _SOURCE_IF = re.compile(r"\bif\s+(?:the\s+)?(?:rumou?rs?|rumou?r\s+mill|reports?|leaks?|sources?|speculation|"
                         r"insiders?|chatter|whispers)\s+(?:is|are|prove|turn\s+out\s+to\s+be)\s+(?:right|correct|true|"
                         r"accurate)\b|\bif\s+(?:the\s+|this\s+|these\s+|current\s+|recent\s+)*trends?\s+"
-                        r"(?:holds?|continues?|persists?|do(?:es)?\s+not\s+change)\b", re.I)
+                        r"(?:holds?|continues?|persists?|do(?:es)?\s+not\s+change)\b"
+                        # "I'm assuming our lead will …" is a hedge; "if you measure by research, …" a framing
+                        r"|\bI(?:['’]m|\s+am)\s+assuming\b|\bif\s+you\s+(?:measure|look|count|judge|compare)\b", re.I)
 
 
-def is_conditional(text: str, pos: int) -> bool:
-    """True for "if/unless/assuming…" anywhere before pos, or "if" right after the claim in the same clause."""
+def is_conditional(text: str, pos: int, forecast: bool = False) -> bool:
+    """True for "if/unless/assuming…" anywhere before pos, or "if" right after the claim in the same clause
+    (a forecast with an "unless" after it is still a forecast: "could lose its lead by 2030 unless …")."""
     c = cues().conditional
     before = _SOURCE_IF.sub(" ", text[:pos])
     if c.search(before) or re.match(r"\s*(?:Were|Had|Should)\s+\w+(?:\s+\w+)?\s+(?:to|be|have)\b", text):
         return True
     after = text[pos: pos + 80]
-    m = re.search(r"\b(?:if|unless|assuming|provided\s+that)\b", after, re.I)
+    m = re.search(r"\b(?:if|assuming|provided\s+that)\b" if forecast else r"\b(?:if|unless|assuming|provided\s+that)\b",
+                  after, re.I)
     return bool(m and not re.search(r"[;.]", after[: m.start()]) and not re.search(r"\bif\s+anything\b", after, re.I))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.rules.base import Draft, SentCtx, _blocked, _draft, _reference_after, _subject_before
+from extractors.rules.base import Draft, SentCtx, _blocked, _draft, _ents_between, _reference_after, _subject_before
 from extractors.rules.forecasts import FUT
 
 _PARITY = re.compile(
@@ -12,7 +12,7 @@ _PARITY = re.compile(
     r"basically\s+|more\s+or\s+less\s+|mostly\s+|already\s+)?)?caught\s+up(?:\s+(?:with|to))?|"
     r"(?:(?:has|have|had)\s+(?:now\s+|effectively\s+|essentially\s+|all\s+but\s+|largely\s+)?)?closed\s+the\s+gap|"
     r"(?:reached|achieved|at|near|hit|rough|reaching|achieving)\s+parity|parity\s+with|on\s+par\s+with|"
-    r"neck\s+and\s+neck|(?:pulled|drawn|drew)\s+level|level\s+with|"
+    r"neck[\s-]+and[\s-]+neck|(?:pulled|drawn|drew)\s+level|level\s+with|"
     r"erased\s+the\s+(?:gap|lead)|(?:matche[sd]|rivals|rivaled|equals|equalled|equaled)\s+(?:the\s+)?"
     r"(?:performance|capabilities|level|quality)\s+of|"
     r"(?:perform(?:s|ed|ing)?|scor(?:es|ed|ing))\s+(?:as\s+well\s+as|comparably\s+(?:to|with)|on\s+par\s+with|"
@@ -22,6 +22,8 @@ _PARITY = re.compile(
     r"(?:performance|capability|quality)\s+gap\s+between\s+[^.;]{3,80}?\s+(?:has|have|had)\s+[“\"‘']?(?:now\s+|all\s+but\s+|"
     r"effectively\s+|largely\s+|essentially\s+|basically\s+)?(?:closed|vanished|disappeared|evaporated|collapsed)|"
     r"(?:reached|reach(?:es|ing)?)\s+the\s+(?:global\s+|AI\s+|capability\s+)?frontier|"
+    r"(?:reached|reach(?:es)?|hit)\s+the\s+(?:same\s+)?level\s+of|"
+    r"(?:model|system|chatbot|LLM|AI)s?\s+comparable\s+(?:to|with)|"
     r"(?:just\s+)?as\s+good\s+as|at\s+par\s+with|achiev\w+\s+(?:technical\s+|effective\s+|rough\s+)?parity|"
     r"(?:nearly\s+|all\s+but\s+)?erased\s+(?:the\s+)?(?:[\w.’']+\s+){0,2}lead|"
     r"(?:is|are|was|were|now|sits?|stands?)\s+(?:roughly\s+|essentially\s+|broadly\s+|already\s+|now\s+)?"
@@ -32,12 +34,19 @@ _PARITY = re.compile(
     r"match(?:es|ed|ing)?\s+the\s+(?:[\w-]+\s+){1,2}(?:performance|capabilit(?:y|ies)|level)\s+of|"
     r"within\s+spitting\s+distance\s+of|"
     r"(?<!against\s)(?<!open\s)(?<!its\s)(?<!their\s)(?<!other\s)(?<!and\s)"
-    r"(?:matche[sd]|matching|rival(?:s|ed|led|ing)|equal(?:s|ed|led))(?=\s+(?:the\s+)?(?-i:[A-Z])))\b", re.I)
+    r"(?:match(?:e[sd]|ing)?|rival(?:s|ed|led|ing)|equal(?:s|ed|led))(?=\s+(?:the\s+)?(?:(?-i:[A-Z])|(?:top|leading|"
+    r"frontier|proprietary|closed|best|western|american|state)\b)))\b", re.I)
 # Parity phrases that need a named comparator right after them (a model, lab or group).
 _NEEDS_REF = re.compile(r"match|rival|equal|perform|scor|comparable|equivalent|good\s+as|level\s+of|similar|analogous",
                         re.I)
 
 
+# "managed to match", "is said to perform similarly to": a report of what happened, not a plan
+_PAST_TO = re.compile(r"\b(?:managed|able|said|reported|claimed|believed|thought|known|shown|found|appears?|appeared|"
+                      r"seems?|seemed|proved|proven)\s+to\s+(?:be\s+)?$", re.I)
+# "can even truly match GPT-4", "doubt Huawei can match", "the probability of open-source matching": not asserted
+_UNASSERTED = re.compile(r"\b(?:can|cannot|can['’]t|could|doubts?|doubtful|probability|chances?|odds|whether)\b"
+                         r"(?:\s+[\w-]+){0,4}\s*$", re.I)
 _MONEY_BEFORE = re.compile(r"\b(?:spending|spend|costs?|prices?|pricing|budgets?|funding|revenues?|valuations?|"
                            r"salar\w+|investment|capex|market\s+share|usage|adoption|downloads)\b[^.;]*$", re.I)
 
@@ -61,15 +70,21 @@ def parity_claims(ctx: SentCtx, taken: list[Draft]) -> list[Draft]:
         if any((d["_lo"] if "_lo" in d else d["_pos"]) - 60 < m.start() < d["_pos"] + 60 for d in taken):
             continue
         window = text[max(0, m.start() - 45): m.start()]
-        if FUT.search(window) or re.search(r"\bto\s+(?:be\s+)?$", window, re.I):
+        if FUT.search(window) or _UNASSERTED.search(window) or (
+                re.search(r"\bto\s+(?:be\s+)?$", window, re.I) and not _PAST_TO.search(window)):
             continue
         if _MONEY_BEFORE.search(text, max(0, m.start() - 50), m.start()):
             continue  # "its overall spending is similar to that of U.S. labs": cost, not capability
         word = m.group(0).lower()
         ref = _reference_after(ctx, m.end(), 50)
-        if _NEEDS_REF.search(word) and (ref is None or any(d.bound == "ago" for _s, _e, d in ctx.dates)):
-            continue  # "matched GPT-4" needs the comparator, and "six months ago, X matched Y" is an anchor
         subj = _subject_before(ctx, m.start())
+        if subj is None and ref is None and " between " in word:
+            # "the performance gap between US and Chinese AI has closed": the sides are inside the phrase
+            inside = _ents_between(ctx, m.start(), m.end())
+            subj, ref = (inside[0], inside[1]) if len(inside) >= 2 else (subj, ref)
+        if _NEEDS_REF.search(word) and " between " not in word and (
+                ref is None or any(d.bound == "ago" for _s, _e, d in ctx.dates)):
+            continue  # "matched GPT-4" needs the comparator, and "six months ago, X matched Y" is an anchor
         if _blocked(ctx, m.start()):
             continue
         if out and (ref is None or any(o["_pos"] >= ref.start for o in out)):

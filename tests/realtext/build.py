@@ -2,13 +2,15 @@
 
     python tests/realtext/build.py raw/*.jsonl      # paths relative to tests/realtext/
 
-Blind is one *generation* of collection: the files whose name starts with BLIND_GENERATION, collected and
-annotated after the previous extractor version was scored, by collectors who did not run the extractor. Every
-other file is dev. When a generation has been scored and looked at, it is spent: bump BLIND_GENERATION to the
-next collection and the old generation's files join dev (history in docs/extraction-scores.md).
+Blind is made of *generations* of collection: the files whose name starts with one of BLIND_GENERATIONS, each
+collected and annotated after an extractor version was scored, by collectors who did not run the extractor. Every
+other file is dev. A generation is scored at most twice and its errors are never read while it is blind; then it
+is spent: drop it from BLIND_GENERATIONS and its files join dev (history in docs/realtext-scores.md).
 
 Generation 1 (files rt*.jsonl, scored once by claims.v2.0) was split by URL hash inside the files; it is dev now.
-Generation 2 (g2*.jsonl, scored by claims.v2.1 and claims.v2.3) is spent and dev too; generation 3 (g3*) is blind.
+Generation 2 (g2*.jsonl, scored by claims.v2.1 and claims.v2.3) is spent and dev too, and so is generation 3
+(g3*, scored by claims.v2.4 and claims.v2.5). Blind is generation 4 (g4*, collected 2026-12-03 after v2.4 was
+scored; scored once, by claims.v2.5). `make eval` prints the blind figures per generation when there are several.
 Dev files are read first, so a page already in dev is never counted again in blind (the first file that owns a
 URL keeps it). Records are validated (required keys, text ≤ 1,500 characters, claim kinds) and duplicates (same
 URL and text) dropped.
@@ -23,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-BLIND_GENERATION = "g3"
+BLIND_GENERATIONS = ("g4",)
 REQUIRED = ("id", "url", "query", "text", "claims", "type")
 log = logging.getLogger("realtext.build")
 
@@ -44,7 +46,7 @@ def _valid(rec: dict[str, Any]) -> str | None:
 
 def split_of(path: Path) -> str:
     """dev or blind, from the collector file's name."""
-    return "blind" if path.name.startswith(BLIND_GENERATION) else "dev"
+    return "blind" if path.name.startswith(BLIND_GENERATIONS) else "dev"
 
 
 def build(paths: list[Path]) -> dict[str, list[dict[str, Any]]]:
