@@ -91,7 +91,8 @@ _CORE = rf"""
   | (?P<coming>the\s+(?:coming|next|next\s+few|next\s+several|following)\s+(?P<cu>weeks|months|years|quarters))
   | (?P<nextn>the\s+(?:next|coming|following)\s+(?:{NUM}\s*(?:-|–|to|or)\s*)?(?P<nn>{NUM})\s+(?P<nu>{_DUR_UNIT}))
   | (?P<ago>(?P<an>{NUM})\s+(?P<au>{_DUR_UNIT})\s+ago)
-  | (?P<fromnow>(?:{NUM}\s*(?:-|–|to|or)\s*)?(?P<fn>{NUM})\s+(?P<fu>{_DUR_UNIT}|decades?)\s+(?:from\s+now|away))
+  | (?P<fromnow>(?:{NUM}\s*(?:-|–|to|or)\s*)?(?P<fn>{NUM})\s+(?P<fu>{_DUR_UNIT}|decades?)\s+
+        (?:from\s+now|away|out(?![\w-])))
   | (?P<year>{_YEAR})(?!\s*(?:-|–)\s*\d)
   | (?P<mon>{_MON}(?=\W|$))
 """
@@ -104,7 +105,7 @@ _PREFIX_WORDS = [
 _PREFIX = rf"(?P<prefix>(?:{trie_alternation(_PREFIX_WORDS)}\s+|pre-)(?:the\s+end\s+of\s+)?)?"
 # "within six months" / "in the next year" are relative spans with the count in front of the unit.
 _WITHIN = rf"(?P<within>(?P<wk>within|in|inside(?:\s+of)?)\s+(?:the\s+next\s+)?(?:(?:about|around|roughly|just|only|" \
-          rf"less\s+than|fewer\s+than|under|" \
+          rf"less\s+than|fewer\s+than|under|as\s+(?:little|few)\s+as|" \
           rf"perhaps|maybe)\s+)?(?P<wn>(?:{NUM}\s*(?:-\s*to\s*-|-|–|to|or)\s*)?(?:{NUM})" \
           rf"|a\s+few(?:\s+(?:thousand|hundred))?|a\s+couple\s+of)" \
           rf"\s+(?P<wu>{_DUR_UNIT}))"
@@ -473,7 +474,15 @@ def find_dates(text: str, anchor: date | None = None, offset: int = 0) -> list[t
             interval = _until_end(m, anchor, interval)
         s = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
         out.append((s + offset, m.end() + offset, interval))
+    for m in _YEAR_ENDS.finditer(text):  # "before the year ends": the end of the publication year
+        end = date(anchor.year, 12, 31) if anchor else None
+        out.append((m.start() + offset, m.end() + offset, DateInterval(None, end, "year_part", m.group(0), "by", True)))
+        out.sort(key=lambda x: x[0])
     return _join_ranges(text, out, offset) if len(out) > 1 else out
+
+
+_YEAR_ENDS = re.compile(r"\b(?:before|by)\s+(?:the|this)\s+year\s+(?:ends|is\s+out|is\s+over|closes|runs\s+out)\b",
+                        re.IGNORECASE)
 
 
 _OR = re.compile(r"^\s*,?\s*or\s*$", re.I)

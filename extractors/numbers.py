@@ -23,7 +23,8 @@ _TENS: dict[str, int] = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "
 _QUANTIFIERS: dict[str, float | None] = {
     "a": 1, "an": 1, "a single": 1, "a full": 1, "a couple of": 2, "a couple": 2, "a dozen": 12, "half a": 0.5,
     "half an": 0.5, "a half": 0.5, "one and a half": 1.5, "a year and a half": 18, "two and a half": 2.5, "a few": None,
-    "several": None, "many": None, "a handful of": None, "some": None, "mere": None, "just": None, "only": None,
+    "several": None, "many": None, "a handful of": None, "a matter of": None, "some": None, "mere": None,
+    "just": None, "only": None,
 }
 
 # Trie-shaped alternations (longest word preferred, as in a longest-first list): these run at every position
@@ -50,7 +51,7 @@ _MODS = trie_alternation(
 DURATION_RE = re.compile(
     rf"""
     (?<![\w.-])
-    (?P<mods>(?:~\s*|{_MODS}\s+)*)
+    (?P<mods>(?:~\s*|{_MODS}\s+)*)[“"]?
     (?:
         (?P<between>between\s+{NUM}(?:\s*,\s*{NUM})*,?\s+(?:and|to)\s+{NUM})\s*[- ]?\s*
             (?P<bunit>months?|years?|weeks?|quarters?)
@@ -61,7 +62,7 @@ DURATION_RE = re.compile(
       | (?:(?!(?:19|20)\d\d\b)(?P<qty>
             {NUM}(?:\s*[-–—]\s*(?:to\s*[-–—]\s*)?|\s*(?:to|or|and)\s*){NUM}
           | {NUM}\+?
-          | a\s+few|several|many|a\s+handful\s+of|half\s+a|half\s+an|a\s+half
+          | a\s+few|several|many|a\s+handful\s+of|a\s+matter\s+of|half\s+a|half\s+an|a\s+half
          )\s*[- ]?\s*(?:(?:more|extra|additional)\s+)?)?
         {_UNIT}
     )

@@ -281,3 +281,68 @@ def test_more_parity_forms(text):
 ])
 def test_parity_that_is_not_asserted(text):
     assert ("parity", None, None) not in _gaps(text)
+
+
+# --- claims.v2.6 (gen 3's errors, read after its second score; invented examples) ------------------------------
+
+
+def test_an_earlier_value_after_narrowed_from():
+    text = "Europe trails by roughly 10 months in frontier models. That gap has narrowed from an estimated 20 months."
+    assert ("behind", 20, 20) in _gaps(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Ernie 5 is in the capability ballpark of GPT-5.",
+    "The new Kimi model is reportedly performing at GPT-5 levels.",
+    "The startup says its model effectively “closes the gap” with the frontier models built by US labs.",
+])
+def test_parity_ballpark_levels_closes(text):
+    assert ("parity", None, None) in _gaps(text)
+
+
+def test_a_matter_of_months_in_quotes():
+    assert ("behind", None, None) in _gaps('Open models now trail GPT-5 by only "a matter of months."')
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("If progress continues undisrupted, the chance of machines outperforming humans in every task is 10% by 2028.",
+     "by 2028"),
+    ("She thinks we could reach superintelligence in as little as four years.", "in as little as four years"),
+    ("Predicts AGI is likely 4–6 years out.", "4–6 years out"),
+    ("The chance of a European lab overtaking the US in the next five years is small, she said.",
+     "in the next five years"),
+])
+def test_chance_framing_and_spans(text, want):
+    assert want in [t for t, _e in _forecasts(text, None)]
+
+
+def test_the_latest_delay_wins():
+    text = ("Meta is delaying Llama 4 Behemoth. First expected in April, the model's launch was pushed to June and is "
+            "now delayed until autumn.")
+    assert [t for t, _e in _forecasts(text, None)] == ["until autumn"]
+
+
+def test_a_slip_referred_back_to():
+    text = "OpenAI pushed back GPT-5 again. The first target was mid 2024. That has now slipped to late 2024."
+    assert [t for t, _e in _forecasts(text, None)] == ["late 2024"]
+
+
+def test_before_the_year_ends():
+    assert _forecasts("Musk confirmed that Grok 5 would be released before the year ends.") == [
+        ("before the year ends", date(2026, 12, 31))]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Open models trail by six months, Ana Ruiz said at a forum, according to a CNBC report.", "Ana Ruiz"),
+    ("Speaking on a podcast, Ana Ruiz made a bold assessment: open models trail by six months.", "Ana Ruiz"),
+])
+def test_speaker_over_the_outlet_and_openers(text, want):
+    assert [c.attributed_to for c in extract(text, PUB).claims if c.kind == "gap"] == [want]
+
+
+@pytest.mark.parametrize("text", [
+    "Interestingly, open models trail GPT-5 by six months.",
+    "Established in 2023, the lab's model trails GPT-5 by six months.",
+])
+def test_sentence_openers_are_not_speakers(text):
+    assert [c.attributed_to for c in extract(text, PUB).claims if c.kind == "gap"] == [None]

@@ -50,7 +50,11 @@ _NOT_NAME = re.compile(r"(?:On|In|At|By|For|From|With|After|Before|During|Since|
                        r"One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|Many|Most|All|Both|Each|"
                        r"Every|Other|Another|No|These|Those|That|"
                        r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
-                       r"June|July|August|September|October|November|December)\b")
+                       r"June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|"
+                       r"Nov|Dec|Not|Today|Yesterday|Established|Founded|Based|Launched|Released|Announced|Compared|"
+                       r"Asked|Given|Overall|Ultimately|Moreover|Furthermore|Additionally|Similarly|"
+                       r"[A-Z][a-z]+(?:ingly|edly|ably|ibly|antly|ently|ially|ously|ively|ully)|"
+                       r"[A-Z][a-z]{2,}ing\s+(?:on|to|at|in|with|about|during|after|before|from)|According)\b")
 _TIME_TAIL = re.compile(r"[ \t]+(?:on|in|last|this|next|earlier|later)[ \t]+(?:Monday|Tuesday|Wednesday|Thursday|"
                         r"Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|"
                         r"October|November|December|week|month|year)\b.*$")
@@ -146,7 +150,8 @@ def _source_res(f: dict[str, str]) -> dict[str, re.Pattern[str]]:
         # "Sam Altman, the CEO of OpenAI, has made one of the boldest predictions …: AGI could arrive …"
         "made": re.compile(rf"(?<![\w-])({_NAME})(?:,[^,]{{2,80}},)?\s+(?:has\s+|have\s+|had\s+)?made\s+"
                            rf"(?:a|an|one\s+of\s+the|his|her|their|its)\s+(?:[\w-]+\s+){{0,3}}?"
-                           rf"(?:predictions?|forecasts?|claims?|bets?|calls?)\b"),
+                           rf"(?:predictions?|forecasts?|claims?|bets?|calls?|assessments?|estimates?|statements?|"
+                           rf"remarks?|comments?)\b"),
         "source": re.compile(rf"\b(?:(?:a|an|the)\s+)?(?:new\s+|recent\s+|latest\s+)?{source}\s+(?:from|by)\s+"
                              rf"(?:the\s+)?({_NAME})"),
         "appositive": re.compile(rf"(?<![\w-])({_NAME}),\s+[^,]{{2,80}},\s+(?:(?:has|have|had)\s+)?{adv}?"
@@ -312,7 +317,17 @@ def attribution(text: str) -> str | None:
     """
     text = _MD_LINK.sub(r"\1", text)
     r = attr_res()
-    return _named_source(text, r) or _speaker_clause(text, r)
+    who = _named_source(text, r)
+    if who is not None and _REPORTED_BY.search(text):
+        # "…, Lee said at a forum, according to a CNBC report": the speaker, not the outlet that reported it
+        speaker = _speaker_clause(text, r)
+        if speaker is not None and _NAME_LIKE.fullmatch(speaker) and speaker != who:
+            return speaker
+    return who or _speaker_clause(text, r)
+
+
+_REPORTED_BY = re.compile(r"\baccording\s+to\s+(?:an?|the)\s+(?:[\w.’'-]+\s+){0,3}?(?:report|article|story|"
+                          r"interview|post|piece|transcript)\b", re.I)
 
 
 def _named_source(text: str, r: dict[str, re.Pattern[str]]) -> str | None:

@@ -128,8 +128,8 @@ def is_rejected(text: str) -> bool:
 # "If the rumours are right, …" qualifies the source, not the claim: a hedge, not a condition.
 _SOURCE_IF = re.compile(r"\bif\s+(?:the\s+)?(?:rumou?rs?|rumou?r\s+mill|reports?|leaks?|sources?|speculation|"
                         r"insiders?|chatter|whispers)\s+(?:is|are|prove|turn\s+out\s+to\s+be)\s+(?:right|correct|true|"
-                        r"accurate)\b|\bif\s+(?:the\s+|this\s+|these\s+|current\s+|recent\s+)*trends?\s+"
-                        r"(?:holds?|continues?|persists?|do(?:es)?\s+not\s+change)\b"
+                        r"accurate)\b|\bif\s+(?:the\s+|this\s+|these\s+|current\s+|recent\s+)*(?:trends?|science|"
+                        r"(?:AI\s+)?progress|scaling)\s+(?:holds?|continues?|persists?|do(?:es)?\s+not\s+change)\b"
                         # "I'm assuming our lead will …" is a hedge; "if you measure by research, …" a framing
                         r"|\bI(?:['’]m|\s+am)\s+assuming\b|\bif\s+you\s+(?:measure|look|count|judge|compare)\b", re.I)
 

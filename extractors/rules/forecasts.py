@@ -28,6 +28,7 @@ FUT = re.compile(
     r"goal\s+(?:of|is\s+to)|target\s+of|targets?|targeting|targeted|hopes?\s+to|hoping\s+to|intends?\s+to|wants?\s+to|seeks?\s+to|"
     r"seeking\s+to|vowed\s+to|vows\s+to|pledged\s+to|pledges\s+to|predicts?|predicted|forecasts?|could|may|might|"
     r"can(?=\s+(?:narrow|close|catch|match|reach|surpass|overtake|rival))|"
+    r"(?:chances?|probability|likelihood|odds)\s+(?:of|that)|"
     r"should|projected\s+to|anticipated\s+to|promised\s+to|promises\s+to|tipped\s+to|strives?\s+to|ambition\s+to|"
     r"ambition\s+of|'ll|in\s+order\s+to|bid\s+to|race\s+to|push\s+to|mission\s+to|preparing\s+to|"
     r"getting\s+ready\s+to|gearing\s+up\s+to|readying\s+to|poised\s+to|"
@@ -312,7 +313,7 @@ _MILESTONE = re.compile(
 _MILESTONE_SIGNAL = re.compile(
     r"\b(?:predict\w*|forecast\w*|expect\w*|chances?|probability|likelihood|odds|likely|will|would|could|may|"
     r"might|going\s+to|timelines?|median|estimat\w*|believes?|thinks?|says?|said|claims?|bets?|arriv\w*|"
-    r"achiev\w*|reach\w*|emerg\w*|happen\w*|by|before|within|in|away)\b|%|'ll|:", re.I)
+    r"achiev\w*|reach\w*|emerg\w*|happen\w*|by|before|within|in|away|out)\b|%|'ll|:", re.I)
 _RELEASE_WORD = re.compile(
     r"\b(?:release[sd]?|releasing|launch(?:es|ed|ing)?|debut(?:s|ed|ing)?|drop(?:s|ping)?|arriv(?:e|es|al|ing)|"
     r"roll(?:s|ing)?\s+out|rollout|unveil(?:s|ed|ing)?|unveiling|ship(?:s|ping)?|come\s+out|coming\s+out|"
@@ -646,7 +647,9 @@ _DATE_LINE = re.compile(r"\b(?:(?:expected|likely|estimated|rumou?red|projected)
 
 _ANAPHOR = re.compile(r"\b(?:(?:the|its|this|their|that|an?)\s+(?:new\s+|next\s+|upcoming\s+|latest\s+|public\s+|"
                       r"full\s+|official\s+|broader\s+|wider\s+)*(?:model|release|launch|successor|flagship|version|"
-                      r"rollout|update|debut)|it)\b", re.I)
+                      r"rollout|update|debut|timeline|schedule|target\s+date|release\s+date)|it|"
+                      r"(?:that|this)(?=\s+(?:has\s+|had\s+)?(?:now\s+|since\s+)?(?:slipped|shifted|moved|been\s+"
+                      r"(?:delayed|pushed|postponed|moved))))\b", re.I)
 
 
 _MODEL_LOOK_BACK = 3  # sentences back to the model a release phrase refers to ("… the launch is expected …")
@@ -731,6 +734,26 @@ def lead_kept_claims(ctx: SentCtx) -> list[Draft]:
     return [d]
 
 
+_MOVE = re.compile(r"\b(?:delayed|postponed|pushed(?:\s+back)?|slipped|moved|shifted)\s+(?:again\s+)?"
+                   r"(?:to|until|till|into)\b", re.I)
+
+
+def _moved_deadline(ctx: SentCtx, drafts: list[Draft]) -> None:
+    """ "was pushed to June and is now delayed until fall": a release forecast takes the date after the last
+    move, not a date the plan had before it."""
+    moves = list(_MOVE.finditer(ctx.text))
+    if not moves or not drafts:
+        return
+    last = moves[-1]
+    new = next((x for x in _deadlines(ctx) if last.start() <= x[0] <= last.end() + 6), None)
+    if new is None:
+        return
+    for d in drafts:
+        at = ctx.text.find(d["deadline_text"] or "\0")
+        if 0 <= at < last.start() and d["deadline_text"] != new[2].text:
+            d.update({"deadline_text": new[2].text, "deadline_start": new[2].start, "deadline_end": new[2].end})
+
+
 def forecast_claims(ctx: SentCtx, generic: bool = True) -> list[Draft]:
     """Find forecasts: dated milestones, cue-led ones, releases named with a noun, then (with generic, for
     sentences that hold no gap claim) any dated forecast cue about AI progress.
@@ -748,8 +771,12 @@ def forecast_claims(ctx: SentCtx, generic: bool = True) -> list[Draft]:
         return found
     cue = _cue_forecasts(ctx)
     if not cue:
-        return release_claims(ctx) or (generic_forecasts(ctx) if generic else [])
+        found = release_claims(ctx) or (generic_forecasts(ctx) if generic else [])
+        _moved_deadline(ctx, found)
+        return found
     rel = release_claims(ctx) if len(cue) == 1 else []
     if len(rel) > 1 and rel[0]["deadline_text"] == cue[0]["deadline_text"]:
         cue += rel[1:]  # "72% odds on a GPT-6 release before April 30, and 93% odds before June 30"
+    if len(cue) == 1:
+        _moved_deadline(ctx, cue)
     return cue

@@ -534,10 +534,15 @@ def _earlier_value(ctx: SentCtx, out: list[Draft], dur: Duration) -> Draft | Non
     text = ctx.text
     pre, post = text[: dur.start], text[dur.end:]
     earlier = out or (ctx.earlier if re.match(r"\s*(?:that|this|it|the\s+(?:gap|lag|lead))\b", text, re.I) else [])
-    if not earlier or not re.search(r"\b(?:down|up)\s+from\s+$|\bcompared\s+with\s+$|\bfrom\s+$", pre, re.I):
+    if not earlier or not re.search(r"\b(?:down|up)\s+from\s+$|\bcompared\s+with\s+$|\bfrom\s+$|"
+                                    r"\bfrom\s+(?:an?\s+)?(?:estimated|reported|earlier)\s+$", pre, re.I):
         return None
-    if _BEHIND_POST.match(post) or (_NARROW_PRE.search(pre) and not re.search(r"\b(?:down|up)\s+from\s+$", pre,
-                                                                              re.I)):
+    # "That is down from 14 months" and "This gap has narrowed from an estimated 24 months" give the earlier value;
+    # "narrowed from 12 to 3 months" is a pair (_narrowing) and never reaches here
+    from_narrowed = re.search(r"\b(?:narrow\w*|shr[aiu]nk\w*|fallen|fell|dropped|come\s+down|came\s+down)\s+from\s+"
+                              r"(?:an?\s+)?(?:estimated\s+|reported\s+|earlier\s+)?$", pre, re.I)
+    if _BEHIND_POST.match(post) or (_NARROW_PRE.search(pre) and not from_narrowed and not re.search(
+            r"\b(?:down|up)\s+from\s+$", pre, re.I)):
         return None
     base = earlier[-1]
     if base["kind"] != "gap" or base["direction"] not in ("behind", "ahead"):

@@ -12,7 +12,11 @@ _PARITY = re.compile(
     r"basically\s+|more\s+or\s+less\s+|mostly\s+|already\s+)?)?caught\s+up(?:\s+(?:with|to))?|"
     r"(?:(?:has|have|had)\s+(?:now\s+|effectively\s+|essentially\s+|all\s+but\s+|largely\s+)?)?closed\s+the\s+gap|"
     r"(?:reached|achieved|at|near|hit|rough|reaching|achieving)\s+parity|parity\s+with|on\s+par\s+with|"
-    r"neck[\s-]+and[\s-]+neck|(?:pulled|drawn|drew)\s+level|level\s+with|"
+    r"neck[\s-]+and[\s-]+neck|(?:effectively\s+)?[“\"‘']?closes\s+the\s+gap|"
+    r"in\s+the\s+(?:same\s+)?(?:[\w-]+\s+)?ballpark\s+(?:of|as)|"
+    r"(?:perform(?:s|ed|ing)?|is|are|was|were|sits?)\s+at"
+    r"(?=\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,4}?[\w.’'-]+[- ]levels?\b)|"
+    r"(?:pulled|drawn|drew)\s+level|level\s+with|"
     r"erased\s+the\s+(?:gap|lead)|(?:matche[sd]|rivals|rivaled|equals|equalled|equaled)\s+(?:the\s+)?"
     r"(?:performance|capabilities|level|quality)\s+of|"
     r"(?:perform(?:s|ed|ing)?|scor(?:es|ed|ing))\s+(?:as\s+well\s+as|comparably\s+(?:to|with)|on\s+par\s+with|"
@@ -37,8 +41,8 @@ _PARITY = re.compile(
     r"(?:match(?:e[sd]|ing)?|rival(?:s|ed|led|ing)|equal(?:s|ed|led))(?=\s+(?:the\s+)?(?:(?-i:[A-Z])|(?:top|leading|"
     r"frontier|proprietary|closed|best|western|american|state)\b)))\b", re.I)
 # Parity phrases that need a named comparator right after them (a model, lab or group).
-_NEEDS_REF = re.compile(r"match|rival|equal|perform|scor|comparable|equivalent|good\s+as|level\s+of|similar|analogous",
-                        re.I)
+_NEEDS_REF = re.compile(r"match|rival|equal|perform|scor|comparable|equivalent|good\s+as|level\s+of|similar|analogous|"
+                        r"ballpark|\sat$", re.I)
 
 
 # "managed to match", "is said to perform similarly to": a report of what happened, not a plan
