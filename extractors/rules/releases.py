@@ -80,12 +80,14 @@ _VERSION_NAME = re.compile(r"(?<![\w.-])(?:[A-Z][A-Za-z]{1,15}[ -])?[A-Z][A-Za-z
 # The cheap test that a versioned name may stand near a cue: a capitalised word and a number, not a date.
 _MAYBE_MODEL = re.compile(r"[A-Z][A-Za-z]{1,15}[- ]?v?\d{1,2}(?!\d)")
 _MONTH_WORD = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*[- ]?\d")
+_IN_WORD = re.compile(r"[\w.-]")
 
 
 def _maybe_model(text: str, lo: int = 0, hi: int | None = None) -> bool:
     """Whether a versioned name may stand in text[lo:hi] (a date such as "November 8" does not count)."""
     for m in _MAYBE_MODEL.finditer(text, lo, len(text) if hi is None else hi):
-        if not _MONTH_WORD.match(m.group(0)) and (m.start() == 0 or not re.match(r"[\w.-]", text[m.start() - 1])):
+        st = m.start()
+        if (st == 0 or not _IN_WORD.match(text, st - 1)) and not _MONTH_WORD.match(text, st):
             return True
     return False
 # Capitalised words that start a sentence or headline, not a name ("Introducing Wren 2" names Wren 2).
