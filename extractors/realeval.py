@@ -270,13 +270,25 @@ def generation(record_id: str) -> str:
     return m.group(0) if m else record_id
 
 
-def format_generations(records: list[dict[str, Any]]) -> str:
-    """One row per collection generation in a split (blind is scored per generation in the ledger)."""
-    gens = sorted({generation(r["id"]) for r in records})
-    out = ["| generation | excerpts / negatives | gap P / R / F1 | forecast P / R / F1 | attributed_to | "
+_EN_WORDS = frozenset(("the", "and", "of", "to", "in", "is", "that", "will", "by", "a"))
+
+
+def language(rec: dict[str, Any]) -> str:
+    """"en" or "other": the record's `lang` when the collector gave one, else a share-of-English-words test."""
+    if rec.get("lang"):
+        return "en" if rec["lang"] == "en" else "other"
+    words = rec["text"].split()
+    hits = sum(w.lower().strip(".,;:!?\"'()") in _EN_WORDS for w in words)
+    return "en" if words and hits / len(words) > 0.12 else "other"
+
+
+def format_groups(records: list[dict[str, Any]], key: Any, title: str) -> str:
+    """One row per group of a split's records (a collection generation, a language), scored on its own."""
+    groups = sorted({key(r) for r in records})
+    out = [f"| {title} | excerpts / negatives | gap P / R / F1 | forecast P / R / F1 | attributed_to | "
            "FP per 10 neg |", "|---|---|---|---|---|---|"]
-    for g in gens:
-        s = evaluate_split([r for r in records if generation(r["id"]) == g])
+    for g in groups:
+        s = evaluate_split([r for r in records if key(r) == g])
         gap, fc = s.kinds["gap"], s.kinds["forecast"]
         out.append(f"| {g} | {s.records} / {s.negatives} | {gap.precision:.3f} / {gap.recall:.3f} / {gap.f1:.3f} | "
                    f"{fc.precision:.3f} / {fc.recall:.3f} / {fc.f1:.3f} | {_pct(s.field_accuracy('attributed_to'))} | "
@@ -334,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     for split, s in scores.items():
         sys.stdout.write(format_report(split, s) + "\n\n")
         if len({generation(r["id"]) for r in records[split]}) > 1 and split == "blind":
-            sys.stdout.write(format_generations(records[split]) + "\n\n")
+            sys.stdout.write(format_groups(records[split], lambda r: generation(r["id"]), "generation") + "\n\n")
+        sys.stdout.write(format_groups(records[split], language, "language") + "\n\n")
     if args.errors:
         for e in scores[args.errors].errors:
             sys.stdout.write(e + "\n")
