@@ -104,7 +104,8 @@ _PREFIX_WORDS = [
 # A trie-shaped alternation: the prefix is tried at every position of every sentence scanned.
 _PREFIX = rf"(?P<prefix>(?:{trie_alternation(_PREFIX_WORDS)}\s+|pre-)(?:the\s+end\s+of\s+)?)?"
 # "within six months" / "in the next year" are relative spans with the count in front of the unit.
-_WITHIN = rf"(?P<within>(?P<wk>within|in|inside(?:\s+of)?)\s+(?:the\s+next\s+)?(?:(?:about|around|roughly|just|only|" \
+_WITHIN = rf"(?P<within>(?P<wk>within|in|inside(?:\s+of)?|take|takes)\s+(?:the\s+next\s+)?" \
+          rf"(?:(?:about|around|roughly|just|only|" \
           rf"less\s+than|fewer\s+than|under|as\s+(?:little|few)\s+as|" \
           rf"perhaps|maybe)\s+)?(?P<wn>(?:{NUM}\s*(?:-\s*to\s*-|-|–|to|or)\s*)?(?:{NUM})" \
           rf"|a\s+few(?:\s+(?:thousand|hundred))?|a\s+couple\s+of)" \
@@ -413,6 +414,8 @@ def _core_interval(m: re.Match[str], anchor: date | None) -> _Interval:
 
 def _from_match(m: re.Match[str], anchor: date | None) -> DateInterval:
     text = m.group(0).strip()
+    if m.group("within") and m.group("wk").lower() in ("take", "takes"):
+        text = text.split(None, 1)[1]  # "it'll take two to four years to reach AGI": the span, not the verb
     if m.group("within"):
         wn = re.split(r"\s*(?:-|–|\bto\b|\bor\b)+\s*", m.group("wn"))[-1]  # a range ends at its high end
         n = word_number(wn) if not wn.lower().startswith("a ") else (2.0 if "couple" in wn.lower() else 3.0)

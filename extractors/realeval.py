@@ -164,12 +164,22 @@ def _closeness(pred: Claim, gold: dict[str, Any]) -> float:
                if a is not None and b is not None)
 
 
+def _overlap(pred: Claim, gold: dict[str, Any]) -> float:
+    """Shared words of the deadline text (forecasts) or of the sides: breaks ties between equally close matches
+    ("in 3-5 years" and "in the next three to five years" in one excerpt are paired by their wording)."""
+    if gold.get("kind") == "forecast":
+        a, b = _words(pred.deadline_text), _words(gold.get("deadline_text"))
+    else:
+        a, b = _words(f"{pred.subject} {pred.reference}"), _words(f"{gold.get('subject')} {gold.get('reference')}")
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
 def assign(golds: list[dict[str, Any]], preds: list[Claim]) -> dict[int, int]:
     """One-to-one pairs gold → prediction: as many as possible (augmenting paths), each gold trying its closest
     matching predictions first, so "72% before April 30" is not spent on a neighbouring April 14 claim."""
     def ranked(gold: dict[str, Any]) -> list[int]:
         hits = [i for i, p in enumerate(preds) if matches(p, gold)]
-        return sorted(hits, key=lambda i: _closeness(preds[i], gold))
+        return sorted(hits, key=lambda i: (_closeness(preds[i], gold), -_overlap(preds[i], gold)))
 
     options = [ranked(g) for g in golds]
     owner: dict[int, int] = {}  # prediction → gold

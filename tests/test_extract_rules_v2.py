@@ -346,3 +346,39 @@ def test_speaker_over_the_outlet_and_openers(text, want):
 ])
 def test_sentence_openers_are_not_speakers(text):
     assert [c.attributed_to for c in extract(text, PUB).claims if c.kind == "gap"] == [None]
+
+
+# --- claims.v2.7 (gen 4's English errors, read after its second score; invented examples) -----------------------
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("She believes it'll take three to five years to reach artificial general intelligence.", "three to five years"),
+    ("Machines could be as smart as humans in 2029, the scientist thinks.", "in 2029"),
+    ('"In a year, AI may be writing essentially all of the code," he said.', "In a year"),
+    ("He believes that in 4-6 years, a European company could emerge as a leader in the AI field.", "in 4-6 years"),
+    ("Contrary to earlier estimates, the likelihood of HLMI arriving is 10% by 2030.", "by 2030"),
+])
+def test_v27_forecast_forms(text, want):
+    assert want in [t for t, _e in _forecasts(text, None)]
+
+
+def test_a_slip_chain_ends_at_the_last_move():
+    text = ("Llama 5 was first scheduled for a March release before slipping first to May and now into the summer.")
+    assert [t for t, _e in _forecasts(text, None)] == ["summer"]
+
+
+@pytest.mark.parametrize("text", [
+    "Researchers are still decades away from building machines that match human intelligence.",
+    "The lab is reportedly weeks away from launching its V5 model.",
+])
+def test_away_from_doing_is_not_a_gap(text):
+    assert _gaps(text) == []
+
+
+def test_away_from_reaching_a_rivals_level_is_a_gap():
+    text = "The founder said Ernie is only two months away from attaining the same level as GPT-5."
+    assert ("behind", 2, 2) in _gaps(text)
+
+
+def test_economic_parity_is_not_capability_parity():
+    assert _gaps("The contribution of AI to these economies is on par with economies in Southern Europe.") == []

@@ -122,14 +122,19 @@ def is_negated(text: str, pos: int) -> bool:
 
 def is_rejected(text: str) -> bool:
     """True when the speaker rejects the claim ("dismissed claims that…", "…is a myth")."""
-    return bool(cues().rejection.search(text))
+    return bool(cues().rejection.search(_CONTRARY_OPENER.sub(" ", text)))
+
+
+# "Contrary to previous estimates, X …" asserts X against the old view; it rejects nothing in the sentence.
+_CONTRARY_OPENER = re.compile(r"\bcontrary\s+to\s+(?:previous|earlier|prior|past|common|popular|conventional|"
+                              r"widespread|many|most|(?:the\s+)?(?:received|usual))\b", re.I)
 
 
 # "If the rumours are right, …" qualifies the source, not the claim: a hedge, not a condition.
 _SOURCE_IF = re.compile(r"\bif\s+(?:the\s+)?(?:rumou?rs?|rumou?r\s+mill|reports?|leaks?|sources?|speculation|"
                         r"insiders?|chatter|whispers)\s+(?:is|are|prove|turn\s+out\s+to\s+be)\s+(?:right|correct|true|"
                         r"accurate)\b|\bif\s+(?:the\s+|this\s+|these\s+|current\s+|recent\s+)*(?:trends?|science|"
-                        r"(?:AI\s+)?progress|scaling)\s+(?:holds?|continues?|persists?|do(?:es)?\s+not\s+change)\b"
+                        r"(?:AI\s+)?progress|scaling)\s+(?:holds?|continues?|persists?|do(?:es)?\s+not\s+change|keeps?\s+up)\b"
                         # "I'm assuming our lead will …" is a hedge; "if you measure by research, …" a framing
                         r"|\bI(?:['’]m|\s+am)\s+assuming\b|\bif\s+you\s+(?:measure|look|count|judge|compare)\b", re.I)
 

@@ -52,7 +52,8 @@ _TARGET = re.compile(
     r"be\s+(?:gone|closed|eliminated|erased|wiped\s+out)|"
     r"have\s+caught\s+up|have\s+closed\s+the\s+gap|have\s+reached|have\s+matched|equal|level\s+with|parity)|"
     r"(?P<ahead>lose\s+(?:its|their|the|our|America's|its\s+\w+)?\s*(?:\w+\s+)?(?:lead|advantage|edge|dominance|"
-    r"position|race)|be\s+lost|be\s+(?:the\s+)?(?:world|global)?\s*leaders?|become\s+(?:the\s+)?(?:world|global)?\s*leaders?|lead\s+the\s+world|"
+    r"position|race)|be\s+lost|be\s+(?:the\s+)?(?:world|global)?\s*leaders?|"
+    r"(?:become|emerge\s+as)\s+(?:the\s+|an?\s+)?(?:world|global|clear)?\s*leaders?|lead\s+the\s+world|"
     r"surpass(?:es|ing)?|overtak(?:e|es|ing)|outperform(?:s|ing)?|beat|exceed|pull\s+ahead|lead|"
     r"take\s+the\s+lead|leapfrog|have\s+surpassed|have\s+overtaken|be\s+ahead\s+of|pull\s+away\s+from|"
     r"move\s+ahead\s+of|outpace|dominate|claim\s+(?:AI\s+|global\s+)?(?:supremacy|leadership|dominance|the\s+lead)|"
@@ -307,8 +308,10 @@ _MILESTONE = re.compile(
     r"every|single|the\s+best)\s+){0,3}(?:individual\s+)?(?:humans?|people|person|Nobel\s+(?:Prize\s+)?(?:winners|"
     r"laureates))|"
     # the share of code that AI writes: "write 90% of the code", "90% of code written by AI"
-    r"(?:writ\w+|generat\w+)\s+(?:\w+\s+){0,2}?(?:\d{1,3}\s*%|(?:the\s+)?(?:vast\s+)?majority|most|half|all)\s+of\s+"
-    r"(?:all\s+)?(?:the\s+)?(?:new\s+)?(?:AI\s+research\s+|software\s+)?code|"
+    r"(?:writ\w+|generat\w+)\s+(?:\w+\s+){0,2}?[“\"]?(?:\d{1,3}\s*(?:%|percent)|(?:the\s+)?(?:vast\s+)?majority|most|half|"
+    r"(?:essentially\s+|nearly\s+|almost\s+)?all)[”\"]?\s+(?:of\s+)?(?:all\s+)?(?:the\s+)?(?:new\s+)?"
+    r"(?:AI\s+research\s+|software\s+)?code|"
+    r"as\s+(?:smart|intelligent|capable)\s+as\s+(?:humans|people|a\s+human|any\s+human)|"
     r"\d{1,3}\s*%\s+of\s+(?:all\s+)?(?:the\s+)?(?:new\s+)?code\s+(?:is\s+|being\s+)?(?:written|generated)\s+by\s+AI))(?![\w-])")
 _MILESTONE_SIGNAL = re.compile(
     r"\b(?:predict\w*|forecast\w*|expect\w*|chances?|probability|likelihood|odds|likely|will|would|could|may|"
@@ -734,8 +737,8 @@ def lead_kept_claims(ctx: SentCtx) -> list[Draft]:
     return [d]
 
 
-_MOVE = re.compile(r"\b(?:delayed|postponed|pushed(?:\s+back)?|slipped|moved|shifted)\s+(?:again\s+)?"
-                   r"(?:to|until|till|into)\b", re.I)
+_MOVE = re.compile(r"\b(?:delayed|postponed|pushed(?:\s+back)?|slipp(?:ed|ing)|slips|moved|shifted|rescheduled)\s+"
+                   r"(?:again\s+|first\s+)?(?:to|until|till|into)\b|\band\s+now\s+(?:to|into|until)\b", re.I)
 
 
 def _moved_deadline(ctx: SentCtx, drafts: list[Draft]) -> None:

@@ -234,9 +234,18 @@ def _read_behind_after(ctx: SentCtx, sp: _Span) -> _Read:
     if _SPENT.search(sp.pre):
         return _SKIP
     direction = "behind" if sp.m_post.group("behind") else "ahead"
+    away = _AWAY_FROM_DOING.match(sp.post)
+    if away and not _LEVEL_AFTER.search(sp.post, away.end(), away.end() + 60) and _reference_after(
+            ctx, sp.post_at + away.end(), 40) is None:
+        return _SKIP  # "decades away from building machines that …", "weeks away from launching V4": no rival
     ref = _reference_after(ctx, sp.post_at + sp.m_post.end())
     subj = _small_clause_subject(ctx, sp.dur.start) or _subject_before(ctx, sp.dur.start)
     return _Reading(direction, subj, ref, sp.dur.start)
+
+
+_LEVEL_AFTER = re.compile(r"\b(?:level|parity|par|as\s+good\s+as|capabilit\w+|performance)\b", re.I)
+_AWAY_FROM_DOING = re.compile(r"[\s\"'”’)]*away\s+from\s+(?!(?:matching|catching|equall?ing|rivall?ing)\b)"
+                              r"[a-z]+ing\b", re.I)
 
 
 def _read_within_of(ctx: SentCtx, sp: _Span) -> _Read:

@@ -52,7 +52,8 @@ _PAST_TO = re.compile(r"\b(?:managed|able|said|reported|claimed|believed|thought
 _UNASSERTED = re.compile(r"\b(?:can|cannot|can['’]t|could|doubts?|doubtful|probability|chances?|odds|whether)\b"
                          r"(?:\s+[\w-]+){0,4}\s*$", re.I)
 _MONEY_BEFORE = re.compile(r"\b(?:spending|spend|costs?|prices?|pricing|budgets?|funding|revenues?|valuations?|"
-                           r"salar\w+|investment|capex|market\s+share|usage|adoption|downloads)\b[^.;]*$", re.I)
+                           r"salar\w+|investment|capex|market\s+share|usage|adoption|downloads|econom(?:y|ies)|GDP|contribution)\b[^.;]*$",
+                           re.I)
 
 
 def parity_claims(ctx: SentCtx, taken: list[Draft]) -> list[Draft]:
