@@ -1,12 +1,15 @@
-"""Warehouse integrity checks that can fail: duplicate content, not duplicate primary keys (DuckDB forbids those).
+"""Warehouse integrity checks that can fail: duplicate content, and duplicate keys in the history tables.
 
 Each check looks at a property the keys do not enforce by themselves: the same body stored twice under two ids,
-two originals with one content, claims left over from another run's extraction of the same document.
+two originals with one content, claims left over from another run's extraction of the same document. The history
+tables carry no PRIMARY KEY index (migration 0010, warehouse/keys.py): their loaders keep the keys, checked here.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from warehouse.keys import HISTORY_KEYS
 
 # name → query returning the offending rows (none expected)
 CHECKS: dict[str, str] = {
@@ -40,6 +43,13 @@ CHECKS: dict[str, str] = {
         "GROUP BY e.doc_id, e.n_mentions HAVING count(m.mention_id) <> coalesce(e.n_mentions, 0)"
     ),
 }
+
+
+for _table, _key in HISTORY_KEYS.items():
+    _cols = ", ".join(_key)
+    CHECKS[f"{_table}: a key stored twice"] = (
+        f"SELECT {_cols}, count(*) FROM {_table} GROUP BY {_cols} HAVING count(*) > 1"
+    )
 
 
 def content_problems(con: Any) -> dict[str, list[tuple[Any, ...]]]:

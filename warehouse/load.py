@@ -25,6 +25,7 @@ from pydantic import BaseModel
 
 from schemas import Claim, Document, FetchLog, Mention, RawItem
 from warehouse.db import transaction
+from warehouse.keys import HISTORY_KEYS
 
 # Columns stored as JSON text; everything else maps to its natural Arrow type.
 JSON_COLUMNS = frozenset({"meta", "attrs", "subject_group", "reference_group", "counts", "evidence"})
@@ -216,15 +217,63 @@ def insert(
     if batch.num_rows == 0:
         return 0
     verb = {"ignore": "INSERT OR IGNORE", "replace": "INSERT OR REPLACE", "append": "INSERT"}[mode]
+    keys = HISTORY_KEYS.get(table) if mode != "append" else None
+    if keys and len(keys) == 1:
+        batch = last_per_key(batch, keys[0])
     before = _count(con, table) if mode == "ignore" else 0
     name = f"_batch_{table}"
     con.register(name, batch)
     try:
         # table names come from this package's loaders, never from input
-        con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM {name}")  # noqa: S608
+        if keys:
+            _keyed_write(con, table, name, keys, mode)
+        else:
+            con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM {name}")  # noqa: S608
     finally:
         con.unregister(name)
     return _count(con, table) - before if mode == "ignore" else batch.num_rows
+
+
+def last_per_key(table: pa.Table, key: str) -> pa.Table:
+    """Rows repeating `key` collapsed: each key keeps its first position and its last row."""
+    if table.num_rows == 0 or pc.count_distinct(table[key]).as_py() == table.num_rows:
+        return table
+    last = dict(zip(table[key].to_pylist(), range(table.num_rows), strict=True))
+    return table.take(pa.array(list(last.values()), pa.int64()))
+
+
+@contextmanager
+def _atomic(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """One transaction around the block, or the caller's when one is already open."""
+    # Autocommit gives every statement its own transaction id; inside an open transaction two calls agree. (A
+    # BEGIN that fails inside a transaction would abort the caller's, so it is not the probe.)
+    first, second = (con.execute("SELECT txid_current()").fetchall()[0][0] for _ in range(2))
+    if first == second:  # the caller's transaction: it commits or rolls back
+        yield
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def _keyed_write(con: duckdb.DuckDBPyConnection, table: str, batch: str, keys: tuple[str, ...], mode: str) -> None:
+    """Insert-or-ignore or replace by a history table's logical key (warehouse.keys: no index to conflict on).
+
+    Ignore: only rows whose key is not stored yet go in. Replace: the stored rows of the batch's keys are deleted
+    and the batch appended, in one transaction. Both join the small batch against the key column alone.
+    """
+    using = ", ".join(keys)
+    if mode == "ignore":
+        con.execute(f"INSERT INTO {table} BY NAME SELECT _b.* FROM {batch} _b ANTI JOIN {table} USING ({using})")  # noqa: S608
+        return
+    match = " AND ".join(f"{table}.{k} = {batch}.{k}" for k in keys)
+    with _atomic(con):
+        con.execute(f"DELETE FROM {table} USING {batch} WHERE {match}")  # noqa: S608
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {batch}")  # noqa: S608
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
@@ -299,10 +348,7 @@ def _as_table(rows: Sequence[BaseModel] | pa.Table, schema: pa.Schema, key: str)
     """A hand-off table as is (rows repeating a key collapsed, the last one wins), or records converted."""
     if not isinstance(rows, pa.Table):
         return records_table(rows, schema, key)
-    if rows.num_rows == 0 or pc.count_distinct(rows[key]).as_py() == rows.num_rows:
-        return rows
-    last = dict(zip(rows[key].to_pylist(), range(rows.num_rows), strict=True))  # first position, last row
-    return rows.take(pa.array(list(last.values()), pa.int64()))
+    return last_per_key(rows, key)
 
 
 def _per_doc(table: pa.Table) -> dict[str, int]:
@@ -339,8 +385,12 @@ def replace_extractions(
     })
     with transaction(con):
         con.register("_doc_ids", marks.select(["doc_id"]))
-        con.execute("DELETE FROM mentions WHERE doc_id IN (SELECT doc_id FROM _doc_ids)")
-        con.execute("DELETE FROM claims WHERE doc_id IN (SELECT doc_id FROM _doc_ids)")
+        # Only a document extracted before has mentions and claims to swap out (they are only ever loaded here,
+        # with its `extractions` mark): a slice of new documents skips two deletes that would each scan the
+        # doc_id column of the whole history.
+        if con.execute("SELECT count(*) FROM extractions SEMI JOIN _doc_ids USING (doc_id)").fetchall()[0][0]:
+            con.execute("DELETE FROM mentions WHERE doc_id IN (SELECT doc_id FROM _doc_ids)")
+            con.execute("DELETE FROM claims WHERE doc_id IN (SELECT doc_id FROM _doc_ids)")
         con.unregister("_doc_ids")
         # Every row of these documents was just deleted and keys embed the doc id, so nothing can conflict:
         # a plain append skips the conflict checks of INSERT OR IGNORE (~30% of the load's time).
