@@ -382,3 +382,10 @@ def test_away_from_reaching_a_rivals_level_is_a_gap():
 
 def test_economic_parity_is_not_capability_parity():
     assert _gaps("The contribution of AI to these economies is on par with economies in Southern Europe.") == []
+
+
+def test_v28_extrapolation_and_leadership_targets():
+    assert "by 2031" in [t for t, _e in _forecasts("If you follow that curve, Europe will be ahead of China by 2031.")]
+    got = [c.target for c in extract("India could become a global leader in artificial intelligence within 8-10 "
+                                     "years.", PUB).claims if c.kind == "forecast"]
+    assert got == ["become a global leader in artificial intelligence"]

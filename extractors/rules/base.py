@@ -136,7 +136,9 @@ _SOURCE_IF = re.compile(r"\bif\s+(?:the\s+)?(?:rumou?rs?|rumou?r\s+mill|reports?
                         r"accurate)\b|\bif\s+(?:the\s+|this\s+|these\s+|current\s+|recent\s+)*(?:trends?|science|"
                         r"(?:AI\s+)?progress|scaling)\s+(?:holds?|continues?|persists?|do(?:es)?\s+not\s+change|keeps?\s+up)\b"
                         # "I'm assuming our lead will …" is a hedge; "if you measure by research, …" a framing
-                        r"|\bI(?:['’]m|\s+am)\s+assuming\b|\bif\s+you\s+(?:measure|look|count|judge|compare)\b", re.I)
+                        r"|\bI(?:['’]m|\s+am)\s+assuming\b|\bif\s+you\s+(?:measure|look|count|judge|compare)\b"
+                        # "If you follow that curve, China will be ahead by 2026": an extrapolation, stated
+                        r"|\bif\s+(?:you|we|one)\s+(?:follow|extrapolate|extend)\b", re.I)
 
 
 def is_conditional(text: str, pos: int, forecast: bool = False) -> bool:

@@ -89,7 +89,7 @@ _RIVAL_REL = re.compile(r"\b(?:that|which)\s+(?:could\s+|would\s+|will\s+)?(?:ri
                         r"\b(?:rivaling|rivalling|matching)\b", re.I)
 _LEVEL_WORDS = re.compile(r"\b(?:zero|level|parity|par|frontier|performance|capabilit\w*|state[- ]of[- ]the[- ]art|"
                           r"models?|labs?|systems?|rivals?|counterparts|peers|competitors|competition|(?:industry\s+)?leaders|"
-                          r"front-?runners|incumbents|world|global\w*|race|field|AI)\b",
+                          r"front-?runners|incumbents|world|global\w*|race|field|AI|artificial\s+intelligence)\b",
                           re.I)
 _MODELISH = re.compile(r"\b(?:model|models|LLM|successor|version|flagship\s+model|reasoning\s+model)\b", re.I)
 
@@ -198,8 +198,9 @@ def _capability_target(ctx: SentCtx, target: re.Match[str], direction: str | Non
     if end_m:
         hi = after + end_m.start()
     tgt, tmodels = _target_text(ctx, after, hi, direction == "parity")
-    if tgt is None and target.group("ahead"):
-        tgt = target.group(0)  # "poised to claim AI supremacy by 2030": the phrase is the target
+    if target.group("ahead") and (tgt is None or re.search(r"leader|supremacy|dominance", target.group(0), re.I)):
+        # "poised to claim AI supremacy by 2030", "become a global leader in AI": the phrase is the target
+        tgt = target.group(0) + (f" {tgt}" if tgt else "")
     if direction == "parity" and tgt and "parity" in target.group(0).lower() and not tgt.lower().startswith(
             "parity"):
         tgt = "parity " + tgt
