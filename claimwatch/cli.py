@@ -15,13 +15,16 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from claimwatch.settings import SettingsError, load_settings
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 app = typer.Typer(
     name="claimwatch",
@@ -43,6 +46,7 @@ log = logging.getLogger("claimwatch")
 # Queries suggested to the user after a run (shown, not run here).
 ALL_CLAIMS_SQL = "select * from v_claims"
 FAILED_FETCHES_SQL = "select * from fetch_log where not ok"
+TABLE_ROWS = 1000  # the most rows `claimwatch sql` renders as a table; csv and jsonl print every row
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB warehouse file [default: data/claims.duckdb]")]
 SourcesOption = Annotated[Path | None, typer.Option("--sources", help="sources file [default: sources.toml]")]
@@ -92,7 +96,7 @@ def _existing_warehouse(db: Path) -> Path:
 def print_rows(
     columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None, fmt: str = "table"
 ) -> None:
-    """Print query results as a rich table, CSV or JSON lines."""
+    """Print rows already in Python as a rich table, CSV or JSON lines."""
     if fmt == "jsonl":
         for row in rows:
             out.print_json(json.dumps(dict(zip(columns, row, strict=False)), default=str), indent=None)
@@ -110,6 +114,31 @@ def print_rows(
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     out.print(table)
+
+
+def print_batches(batches: pa.RecordBatchReader, fmt: str) -> None:
+    """Print a streamed query result (Arrow record batches): CSV and JSON lines whole, a table capped."""
+    from claimwatch import output
+
+    if fmt in ("csv", "jsonl"):
+        sys.stdout.flush()
+        sink = sys.stdout.buffer
+        try:
+            if fmt == "csv":
+                output.write_csv(batches, sink)
+            else:
+                from warehouse.results import json_lines
+
+                output.write_jsonl(json_lines(batches), sink)
+            sink.flush()
+        except BrokenPipeError:  # `claimwatch sql ... | head`: the reader has all it wants
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    columns, rows, total = output.head_rows(batches, TABLE_ROWS)
+    print_rows(columns, rows, fmt="table")
+    if total > len(rows):
+        out.print(f"first {len(rows):,} of {total:,} rows shown (--format csv or jsonl prints them all)",
+                  highlight=False, soft_wrap=True)
 
 
 # ---------------------------------------------------------------------------------------------- run
@@ -304,24 +333,25 @@ def serve(sources: SourcesOption = None, db: DbOption = None) -> None:
 def sql(
     query: Annotated[str, typer.Argument(help="a read-only SQL query")],
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | csv | jsonl")] = "table",
+    fmt: Annotated[str, typer.Option(
+        "--format", help=f"table (first {TABLE_ROWS} rows) | csv | jsonl (every row)")] = "table",
 ) -> None:
     """Print the result of a read-only query (reads the snapshot published after the last load)."""
     import duckdb
 
-    from warehouse.db import read_only_query
+    from warehouse.db import read_only_batches
 
     settings = _settings(db)
     if fmt not in ("table", "csv", "jsonl"):
         raise UserError(f"--format must be table, csv or jsonl, not {fmt}")
     _existing_warehouse(settings.db)
     try:
-        columns, rows = read_only_query(settings.db, query)
+        with read_only_batches(settings.db, query) as batches:
+            print_batches(batches, fmt)
     except FileNotFoundError as exc:
         raise UserError(str(exc)) from exc
     except duckdb.Error as exc:
         raise UserError(f"SQL error: {str(exc).splitlines()[0]}") from exc
-    print_rows(columns, rows, fmt=fmt)
 
 
 # ---------------------------------------------------------------------------------------------- report

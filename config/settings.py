@@ -85,6 +85,11 @@ class Settings(BaseModel):
     # How long a writer waits for another writer's warehouse lock before giving up. A pipeline run holds it for
     # seconds at a time, so ten minutes covers a long backlog load without hanging forever on a stuck process.
     lock_wait_seconds: float = 600.0
+    # DuckDB's memory limit and threads in every warehouse connection (a DuckDB size such as "256MB"; "" and 0
+    # keep DuckDB's defaults: 80% of RAM, one thread per core). A pipeline session reads about a slice's rows, so
+    # a few hundred MB is ample; the limit caps the pages a session keeps resident as the warehouse grows.
+    duckdb_memory_limit: str = "256MB"
+    duckdb_threads: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")
     def _fill_user_agent(self) -> Settings:
@@ -138,10 +143,11 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise SettingsError(f"setting {where}: {first['msg']}") from exc
-    from warehouse.db import set_lock_wait
+    from warehouse.db import set_duckdb_limits, set_lock_wait
 
     # Every writer in the process opens the warehouse through warehouse.db, which takes paths, not settings.
     set_lock_wait(settings.lock_wait_seconds)
+    set_duckdb_limits(settings.duckdb_memory_limit, settings.duckdb_threads)
     return settings
 
 

@@ -208,6 +208,8 @@ class SourceRun:
         parent_url: str | None = None, meta: dict[str, Any] | None = None, content_type: str | None = None,
     ) -> RawItem | None:
         """Append a RawItem built from a response (or from an API object's JSON bytes); skip known ones."""
+        if resp is not None and resp.repeat and body is None:
+            return None  # fetched earlier in this run: that caller kept the item (see Response.repeat)
         now = datetime.now(UTC)
         if resp is not None and body is None:
             item = RawItem(
@@ -269,9 +271,20 @@ class SourceRun:
         await self.fetch_articles([(e.url, e.parent_url or "", e.meta) for e in self.retries])
 
     async def fetch_articles(self, links: list[tuple[str, str, dict[str, Any]]]) -> None:
-        """Fetch several linked articles concurrently (the client enforces per-host politeness)."""
-        if links:
-            await asyncio.gather(*(self.fetch_article(u, p, m) for u, p, m in links))
+        """Fetch several linked articles concurrently (the client enforces per-host politeness).
+
+        A few workers take the links in turn, as many as the client may fetch at once: one coroutine per link,
+        all started together, would hold a frame (and, until the gather ends, a response) for every link.
+        """
+        pending = iter(links)
+
+        async def work() -> None:
+            for url, parent, meta in pending:
+                await self.fetch_article(url, parent, meta)
+
+        workers = min(len(links), max(self.settings.total_concurrency, 1))
+        if workers:
+            await asyncio.gather(*(work() for _ in range(workers)))
 
 
 def json_or_fail(run: SourceRun, resp: Response) -> Any:

@@ -29,7 +29,7 @@ import socket
 import time
 import zlib
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -119,6 +119,10 @@ class Response:
     error_class: str | None = None
     message: str | None = None
     log: FetchLog | None = None
+    # A later caller's copy of a URL this run has already fetched (PoliteClient.get_once): status, headers and
+    # log as the first caller saw them, no body. The first caller kept the body as a RawItem; the same URL and
+    # body make the same item id, which the warehouse would ignore as a duplicate anyway.
+    repeat: bool = False
 
     @property
     def ok(self) -> bool:
@@ -440,7 +444,7 @@ class PoliteClient:
         self._hosts: dict[str, _Host] = {}
         self._global = asyncio.Semaphore(max(settings.total_concurrency, 1))
         self._clients: dict[bool, httpx.AsyncClient] = {}
-        self._once: dict[tuple[str, bool], asyncio.Task[Response]] = {}
+        self._once: dict[tuple[str, bool], asyncio.Future[Response]] = {}
 
     async def __aenter__(self) -> PoliteClient:
         return self
@@ -500,7 +504,16 @@ class PoliteClient:
                 self.get(url, source=source, conditional=conditional, accept_types=accept_types)
             )
             self._once[key] = task
+            task.add_done_callback(lambda done: self._settle_once(key, done))
         return await asyncio.shield(task)
+
+    def _settle_once(self, key: tuple[str, bool], task: asyncio.Future[Response]) -> None:
+        """Keep a finished shared fetch without its body: the run must not hold every body it fetched."""
+        if task.cancelled() or task.exception() is not None:
+            return
+        settled: asyncio.Future[Response] = task.get_loop().create_future()
+        settled.set_result(replace(task.result(), body=b"", repeat=True))
+        self._once[key] = settled
 
     async def post_json(
         self, url: str, payload: Any, *, source: SourceConfig, headers: dict[str, str] | None = None,

@@ -25,6 +25,7 @@ def clean_env(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     yield tmp_path
     warehouse.db.set_lock_wait(120)
+    warehouse.db.set_duckdb_limits("256MB", 0)
 
 
 def test_each_layer_overrides_the_one_before(clean_env, monkeypatch):
@@ -84,6 +85,23 @@ def test_lock_wait_comes_from_the_settings(clean_env, monkeypatch):
     monkeypatch.setenv("CLAIMWATCH_LOCK_WAIT_SECONDS", "7.5")
     load_settings()
     assert warehouse.db.LOCK_WAIT_SECONDS == 7.5
+
+
+def test_duckdb_limits_come_from_the_settings(clean_env, monkeypatch):
+    s = load_settings()
+    assert (s.duckdb_memory_limit, s.duckdb_threads) == ("256MB", 0)
+    assert warehouse.db.duckdb_config() == {"memory_limit": "256MB"}
+    monkeypatch.setenv("CLAIMWATCH_DUCKDB_MEMORY_LIMIT", "1GB")
+    monkeypatch.setenv("CLAIMWATCH_DUCKDB_THREADS", "1")
+    load_settings()
+    assert warehouse.db.duckdb_config() == {"memory_limit": "1GB", "threads": 1}
+    monkeypatch.setenv("CLAIMWATCH_DUCKDB_MEMORY_LIMIT", "")
+    monkeypatch.setenv("CLAIMWATCH_DUCKDB_THREADS", "0")
+    load_settings()
+    assert warehouse.db.duckdb_config() == {}
+    monkeypatch.setenv("CLAIMWATCH_DUCKDB_THREADS", "-1")
+    with pytest.raises(SettingsError, match="duckdb_threads"):
+        load_settings()
 
 
 def test_every_setting_is_read_somewhere():

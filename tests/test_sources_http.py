@@ -381,3 +381,25 @@ def test_redirect_to_a_private_address_is_refused_at_the_hop(srv: FixtureServer,
     assert [(f.url, f.status, f.error_class) for f in result.fetches] == [
         (srv.url("/go"), 302, None), ("http://10.0.0.7/admin", None, "ssrf"),
     ]
+
+
+def test_a_url_fetched_once_per_run_keeps_no_body_afterwards(srv: FixtureServer):
+    """get_once shares one fetch; once it is done the client keeps its status and log but not its body."""
+    srv.static("/once.html", HTML)
+    source = page(srv, "/once.html")
+
+    async def go():
+        client = PoliteClient(fast_settings(), "t")
+        try:
+            first, second = await asyncio.gather(client.get_once(source.url, source=source),
+                                                  client.get_once(source.url, source=source))
+            later = await client.get_once(source.url, source=source)
+            return first, second, later, client
+        finally:
+            await client.aclose()
+
+    first, second, later, client = asyncio.run(go())
+    assert first.body and second.body == first.body and not first.repeat  # in flight: both callers get the body
+    assert later.repeat and later.body == b"" and later.status == first.status and later.log is first.log
+    assert [f.url for f in client.fetches if f.url == source.url] == [source.url]  # one request for the page
+    assert all(not fut.result().body for fut in client._once.values())

@@ -244,3 +244,22 @@ def test_a_warehouse_another_writer_is_creating_is_not_rejected(tmp_path):
     other.write_text("this is not a warehouse at all")
     with pytest.raises(WarehouseError, match="not a DuckDB database"):
         check_warehouse(other, partial_ok=True)
+
+
+def test_connections_get_the_duckdb_limits(tmp_path, monkeypatch):
+    """Writers, readers and snapshot publication open DuckDB with the memory limit and threads of the settings."""
+    monkeypatch.setattr(warehouse.db, "DUCKDB_MEMORY_LIMIT", "64MB")
+    monkeypatch.setattr(warehouse.db, "DUCKDB_THREADS", 1)
+    db = tmp_path / "w.duckdb"
+    query = "SELECT current_setting('memory_limit'), current_setting('threads')"
+    with writer(db) as con:
+        assert con.execute(query).fetchall() == [("61.0 MiB", 1)]  # DuckDB's MB are 10^6 bytes
+    with reader(db) as con:
+        assert con.execute(query).fetchall() == [("61.0 MiB", 1)]
+    with writer(db) as con:  # a second session: publication applies its journal through the limited connection
+        con.execute("CREATE TABLE t (x INTEGER)")
+    with reader(db) as con:
+        assert con.execute("SELECT count(*) FROM t").fetchall() == [(0,)]
+    monkeypatch.setattr(warehouse.db, "DUCKDB_MEMORY_LIMIT", "")
+    monkeypatch.setattr(warehouse.db, "DUCKDB_THREADS", 0)
+    assert warehouse.db.duckdb_config() == {}  # empty and zero: DuckDB's own defaults

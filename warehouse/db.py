@@ -16,10 +16,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from warehouse import snapshot as snapshots
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +40,38 @@ def set_lock_wait(seconds: float) -> None:
     """Set how long writers of this process wait for the warehouse lock (from the `lock_wait_seconds` setting)."""
     global LOCK_WAIT_SECONDS
     LOCK_WAIT_SECONDS = max(float(seconds), 0.0)
+
+
+# DuckDB's budget in every connection this process opens on a warehouse or its snapshot: the
+# `duckdb_memory_limit` and `duckdb_threads` settings, applied by config.settings.load_settings (see
+# set_duckdb_limits). Without a limit DuckDB allows itself 80% of RAM and keeps the pages a session read (raw
+# bodies, a publication's copied rows) resident until the connection closes, so a session's footprint grew
+# with the warehouse; with one, pages past the budget are evicted (or spilled) instead. An empty limit or
+# zero threads leaves DuckDB's own default.
+DUCKDB_MEMORY_LIMIT = "256MB"
+DUCKDB_THREADS = 0
+
+
+def set_duckdb_limits(memory_limit: str, threads: int) -> None:
+    """Set the memory limit and thread count of the DuckDB connections this process opens (from the settings)."""
+    global DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS
+    DUCKDB_MEMORY_LIMIT = memory_limit.strip()
+    DUCKDB_THREADS = max(int(threads), 0)
+
+
+def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
+    """The connection configuration every warehouse and snapshot connection is opened with."""
+    config: dict[str, str | bool | int | float | list[str]] = {}
+    if DUCKDB_MEMORY_LIMIT:
+        config["memory_limit"] = DUCKDB_MEMORY_LIMIT
+    if DUCKDB_THREADS:
+        config["threads"] = DUCKDB_THREADS
+    return config
+
+
+def connect(target: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB connection with the process's limits (no lock handling: see open_db for writers)."""
+    return duckdb.connect(str(target), read_only=read_only, config=duckdb_config())
 
 
 class WarehouseBusy(RuntimeError):  # noqa: N818 - reads as a state ("busy"), like TimeoutError's peers
@@ -99,7 +135,7 @@ def open_db(path: str | Path, *, read_only: bool = False, wait: float | None = N
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(target, read_only=read_only)
+            return connect(target, read_only=read_only)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc) or time.monotonic() >= deadline:
                 if _is_lock_error(exc):
@@ -245,7 +281,7 @@ def _connect_snapshot(target: Path, attempts: int = 20) -> duckdb.DuckDBPyConnec
     """Open a snapshot read-only; retry while a writer refreshes the generation a stale link pointed at."""
     for attempt in range(attempts):
         try:
-            return duckdb.connect(str(target), read_only=True)
+            return connect(target, read_only=True)
         except duckdb.IOException as exc:
             if not _is_lock_error(exc) or attempt == attempts - 1:
                 raise
@@ -272,16 +308,46 @@ def reader(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+def _lock_down(con: duckdb.DuckDBPyConnection) -> None:
+    """Close a reader to everything but reading the warehouse."""
+    # A read-only connection already refuses writes to the warehouse; closing external access also stops
+    # COPY ... TO, ATTACH and file readers, so `claimwatch sql` cannot be used to write anywhere.
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
 def read_only_query(
     db_path: str | Path, query: str, params: list[object] | None = None
 ) -> tuple[list[str], list[tuple[object, ...]]]:
     """Run one query against the read snapshot with writes and file access disabled; return (columns, rows)."""
     with reader(db_path) as con:
-        # A read-only connection already refuses writes to the warehouse; closing external access also stops
-        # COPY ... TO, ATTACH and file readers, so `claimwatch sql` cannot be used to write anywhere.
-        con.execute("SET enable_external_access = false")
-        con.execute("SET lock_configuration = true")
+        _lock_down(con)
         result = con.execute(query, params or [])
         columns = [d[0] for d in (result.description or [])]
         rows = result.fetchall() if result.description else []
     return columns, rows
+
+
+# Rows per Arrow record batch a streamed result is read in: large enough that per-batch overhead vanishes,
+# small enough that a million-row answer never sits in memory whole.
+STREAM_BATCH_ROWS = 65_536
+
+
+@contextmanager
+def read_only_batches(
+    db_path: str | Path, query: str, params: list[object] | None = None, batch_rows: int = STREAM_BATCH_ROWS
+) -> Iterator[pa.RecordBatchReader]:
+    """Run one query like `read_only_query`, but hand back its rows as a stream of Arrow record batches.
+
+    The reader stays valid inside the `with` block (the snapshot stays open until it closes). A statement with
+    no result (e.g. SET) yields an empty reader with no columns.
+    """
+    import pyarrow as pa
+
+    with reader(db_path) as con:
+        _lock_down(con)
+        rel = con.sql(query, params=params or None)
+        if rel is None:
+            yield pa.RecordBatchReader.from_batches(pa.schema([]), [])
+            return
+        yield rel.to_arrow_reader(batch_rows)

@@ -372,7 +372,9 @@ def _journal_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 def _apply(db: Path, gen: str, since: int, prune_upto: int) -> bool:
     """Apply the journal after `since` to a generation; False when only a full copy can bring it up to date."""
-    con = duckdb.connect(str(db))
+    from warehouse.db import connect as db_connect  # db imports this module: import at call time
+
+    con = db_connect(db)
     try:
         main = '"' + str(con.execute("SELECT current_database()").fetchall()[0][0]) + '"'
         con.execute(f"ATTACH {_sql_string(str(generation_path(db, gen)))} AS {GEN}")
