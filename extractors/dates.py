@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from extractors.numbers import NUM, word_number
+from extractors.numbers import NUM, unit_months, word_number
 from extractors.retrie import trie_alternation
 
 __all__ = ["DATE_RE", "DateInterval", "add_months", "find_dates", "normalize"]
@@ -143,14 +143,6 @@ def add_months(d: date, months: float) -> date:
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _unit_months(unit: str) -> float:
-    u = unit.lower()
-    if u.startswith("dec"):
-        return 120.0
-    return 12.0 if u.startswith("y") else 3.0 if u.startswith("q") else 12.0 / 52 if u.startswith("w") else (
-        1.0 / 30.44 if u.startswith("d") else 1.0)
 
 
 def _year_of(text: str | None, anchor: date | None) -> int | None:
@@ -375,10 +367,10 @@ def _iv_span_from_anchor(m: re.Match[str], anchor: date | None) -> _Interval:
     if m.group("coming"):
         return anchor, add_months(anchor, _COMING_SPAN[m.group("cu").lower()]), "relative", True
     if m.group("ago"):
-        d = add_months(anchor, -(word_number(m.group("an")) or 1.0) * _unit_months(m.group("au")))
+        d = add_months(anchor, -(word_number(m.group("an")) or 1.0) * unit_months(m.group("au")))
         return d, d, "relative", True
     n, unit = (m.group("nn"), m.group("nu")) if m.group("nextn") else (m.group("fn"), m.group("fu"))
-    return anchor, add_months(anchor, (word_number(n) or 1.0) * _unit_months(unit)), "relative", True
+    return anchor, add_months(anchor, (word_number(n) or 1.0) * unit_months(unit)), "relative", True
 
 
 def _iv_year(m: re.Match[str], anchor: date | None) -> _Interval:
@@ -423,7 +415,7 @@ def _from_match(m: re.Match[str], anchor: date | None) -> DateInterval:
             return DateInterval(None, None, "relative", text, "within", True)  # "a few thousand days": no end
         if anchor is None:
             return DateInterval(None, None, "relative", text, "within", True)
-        months = (n or 1.0) * _unit_months(m.group("wu"))
+        months = (n or 1.0) * unit_months(m.group("wu"))
         return DateInterval(anchor, add_months(anchor, months), "relative", text, "within", True)
     start, end, gran, rel = _core_interval(m, anchor)
     prefix = " ".join((m.group("prefix") or "").lower().split())

@@ -101,7 +101,8 @@ def word_number(text: str) -> float | None:
     return None
 
 
-def _unit_months(unit: str) -> float:
+def unit_months(unit: str) -> float:
+    """Months in one of a time unit ("years" → 12, "weeks" → 12/52, "decade" → 120); the one table for every rule."""
     u = unit.lower().rstrip(".")
     if u.startswith("dec"):
         return 120.0
@@ -174,7 +175,7 @@ def duration_from_match(m: re.Match[str], offset: int = 0) -> Duration:
         # "six months to a year", "between 18 months and two years": each end has its own unit.
         a, b = word_number(m.group("xa")), word_number(m.group("xb"))
         if a is not None and b is not None:
-            va, vb = a * _unit_months(m.group("xu1")), b * _unit_months(m.group("xu2"))
+            va, vb = a * unit_months(m.group("xu1")), b * unit_months(m.group("xu2"))
             low, high = min(va, vb), max(va, vb)
             if re.search(r"\band\b", m.group("xrange"), re.IGNORECASE) and not re.match(
                     r"between\b", m.group("xrange"), re.IGNORECASE):
@@ -222,7 +223,7 @@ def duration_from_match(m: re.Match[str], offset: int = 0) -> Duration:
                     approximate = approximate or qty.lower() in ("a few", "several", "a handful of")
             if plus:
                 high = None
-    factor = _unit_months(unit)
+    factor = unit_months(unit)
     low = None if low is None else low * factor
     high = None if high is None else high * factor
     if not unit_only:

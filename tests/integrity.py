@@ -7,7 +7,10 @@ tables carry no PRIMARY KEY index (migration 0010, warehouse/keys.py): their loa
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from warehouse.keys import HISTORY_KEYS
 
@@ -69,3 +72,14 @@ def syndicated_links(con: Any) -> list[tuple[str, str]]:
         "JOIN documents d ON d.doc_id = p.doc_id WHERE r.kind = 'article' AND d.raw_item_id <> p.item_id "
         "UNION SELECT d.url, o.url FROM documents d JOIN documents o ON o.doc_id = d.duplicate_of "
         "ORDER BY 1").fetchall()]
+
+
+def dump_tables(path: Path) -> dict[str, list[str]]:
+    """Every table of a DuckDB file as sorted row strings (to compare a warehouse with its snapshot)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        return {t: sorted(map(str, con.execute(f'SELECT * FROM "{t}"').fetchall())) for t in tables}
+    finally:
+        con.close()
+

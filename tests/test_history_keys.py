@@ -11,11 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from schemas import RawItem
-from tests.integrity import content_problems
+from tests.integrity import content_problems, dump_tables
 from warehouse import writer
 from warehouse.db import transaction
 from warehouse.documents import pending_raw_items
@@ -29,15 +28,6 @@ T0 = datetime(2026, 3, 1, 12, 0)
 def _item(i: int, body: bytes = b"<html><body><p>x</p></body></html>") -> RawItem:
     return RawItem(source="s", source_type="rss", kind="article", url=f"https://news.example/{i}", fetched_at=T0,
                    status=200, body=body + str(i).encode())
-
-
-def _dump(path: Path) -> dict[str, list[str]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-        return {t: sorted(map(str, con.execute(f'SELECT * FROM "{t}"').fetchall())) for t in tables}
-    finally:
-        con.close()
 
 
 def test_history_tables_carry_no_index(tmp_path: Path) -> None:
@@ -60,7 +50,7 @@ def test_insert_or_ignore_by_key_adds_nothing_on_a_rerun(tmp_path: Path) -> None
         assert load_raw_items(con, [*items, _item(9)]) == 1
         assert con.execute("SELECT count(*) FROM raw_items").fetchall()[0][0] == 6
         assert content_problems(con) == {}
-    assert _dump(db) == _dump(snapshot_link(db))
+    assert dump_tables(db) == dump_tables(snapshot_link(db))
 
 
 def _mark(item_id: str, status: str) -> dict[str, object]:
@@ -77,7 +67,7 @@ def test_replace_by_key_swaps_rows_and_last_row_wins(tmp_path: Path) -> None:
         rows = con.execute("SELECT item_id, status FROM parsed_items ORDER BY item_id").fetchall()
         assert content_problems(con) == {}
     assert rows == [("a", "document"), ("b", "error"), ("c", "skipped")]
-    assert _dump(db) == _dump(snapshot_link(db))
+    assert dump_tables(db) == dump_tables(snapshot_link(db))
 
 
 def test_replace_inside_a_transaction_rolls_back_with_it(tmp_path: Path) -> None:
@@ -119,4 +109,4 @@ def test_a_session_that_only_reads_journals_nothing_and_updates_still_reach_the_
     with writer(db) as con:  # an update in place of one big table, beside an append to another
         con.execute("UPDATE raw_items SET status = 304 WHERE url = 'https://news.example/3'")
         insert(con, "parsed_items", [_mark("x", "skipped")], mode="replace")
-    assert _dump(db) == _dump(snapshot_link(db))
+    assert dump_tables(db) == dump_tables(snapshot_link(db))

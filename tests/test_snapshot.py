@@ -14,19 +14,11 @@ from pathlib import Path
 
 import duckdb
 
+from tests.integrity import dump_tables
 from warehouse import reader, writer
 from warehouse.snapshot import State, current_generation, generation_path, snapshot_link
 
 Write = Callable[[duckdb.DuckDBPyConnection], object]
-
-
-def _dump(path: Path) -> dict[str, list[str]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-        return {t: sorted(map(str, con.execute(f'SELECT * FROM "{t}"').fetchall())) for t in tables}
-    finally:
-        con.close()
 
 
 def _write(db: Path, fn: Write) -> tuple[str | None, bool]:
@@ -37,7 +29,7 @@ def _write(db: Path, fn: Write) -> tuple[str | None, bool]:
     gen = current_generation(db)
     assert gen is not None
     in_place = before.get(gen) == generation_path(db, gen).stat().st_ino
-    assert _dump(db) == _dump(snapshot_link(db)), "the snapshot differs from the warehouse"
+    assert dump_tables(db) == dump_tables(snapshot_link(db)), "the snapshot differs from the warehouse"
     return gen, in_place
 
 

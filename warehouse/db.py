@@ -147,7 +147,16 @@ def open_db(path: str | Path, *, read_only: bool = False, wait: float | None = N
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Run the block in one transaction: committed if it returns, rolled back (and re-raised) if it raises."""
+    """Run the block in one transaction: committed if it returns, rolled back (and re-raised) if it raises.
+
+    Inside a transaction the caller already opened, the block joins it (the caller commits or rolls back).
+    """
+    # Autocommit gives every statement its own transaction id; inside an open transaction two calls agree. (A
+    # BEGIN that fails inside a transaction would abort the caller's, so it cannot be the probe.)
+    first, second = (con.execute("SELECT txid_current()").fetchall()[0][0] for _ in range(2))
+    if first == second:
+        yield con
+        return
     con.execute("BEGIN TRANSACTION")
     try:
         yield con

@@ -242,24 +242,6 @@ def last_per_key(table: pa.Table, key: str) -> pa.Table:
     return table.take(pa.array(list(last.values()), pa.int64()))
 
 
-@contextmanager
-def _atomic(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """One transaction around the block, or the caller's when one is already open."""
-    # Autocommit gives every statement its own transaction id; inside an open transaction two calls agree. (A
-    # BEGIN that fails inside a transaction would abort the caller's, so it is not the probe.)
-    first, second = (con.execute("SELECT txid_current()").fetchall()[0][0] for _ in range(2))
-    if first == second:  # the caller's transaction: it commits or rolls back
-        yield
-        return
-    con.execute("BEGIN TRANSACTION")
-    try:
-        yield
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    con.execute("COMMIT")
-
-
 def _keyed_write(con: duckdb.DuckDBPyConnection, table: str, batch: str, keys: tuple[str, ...], mode: str) -> None:
     """Insert-or-ignore or replace by a history table's logical key (warehouse.keys: no index to conflict on).
 
@@ -271,7 +253,7 @@ def _keyed_write(con: duckdb.DuckDBPyConnection, table: str, batch: str, keys: t
         con.execute(f"INSERT INTO {table} BY NAME SELECT _b.* FROM {batch} _b ANTI JOIN {table} USING ({using})")  # noqa: S608
         return
     match = " AND ".join(f"{table}.{k} = {batch}.{k}" for k in keys)
-    with _atomic(con):
+    with transaction(con):
         con.execute(f"DELETE FROM {table} USING {batch} WHERE {match}")  # noqa: S608
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {batch}")  # noqa: S608
 

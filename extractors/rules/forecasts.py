@@ -6,7 +6,7 @@ import re
 
 from extractors.cues import cues
 from extractors.dates import DateInterval, add_months, normalize
-from extractors.numbers import NUM, word_number
+from extractors.numbers import NUM, unit_months, word_number
 from extractors.rules.base import (
     Draft,
     Ent,
@@ -505,9 +505,7 @@ def duration_answer_claims(ctx: SentCtx) -> list[Draft]:
     name = _milestone_before(ctx) if m else None
     if m is None or name is None or _blocked_forecast(ctx, m.start("n"), m.end()):
         return []
-    unit = m.group("u").lower()
-    months = (word_number(m.group("hi")) or 1.0) * (120.0 if unit.startswith("dec") else 12.0 if unit.startswith(
-        "y") else 1.0)
+    months = (word_number(m.group("hi")) or 1.0) * unit_months(m.group("u"))
     pub = ctx.published
     dl = DateInterval(pub, add_months(pub, months) if pub else None, "relative", ctx.text[m.start("n"): m.end("u")],
                       "within", True)
@@ -727,8 +725,7 @@ def lead_kept_claims(ctx: SentCtx) -> list[Draft]:
     if _blocked_forecast(ctx, m.start(), m.end()):
         return []
     n = word_number(m.group("n")) if m.group("n") else 1.0
-    unit = m.group("u").lower()
-    months = (n or 1.0) * (120.0 if unit.startswith("dec") else 12.0 if unit.startswith("y") else 1.0)
+    months = (n or 1.0) * unit_months(m.group("u"))
     text = m.group("span")
     pub = ctx.published
     dl = DateInterval(pub, add_months(pub, months) if pub else None, "relative", text, "within", True)
