@@ -44,7 +44,7 @@ __all__ = ["EXTRACTOR_VERSION", "RULES_VERSION", "Extraction", "extract", "extra
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = "claims.v2.9"
+RULES_VERSION = "claims.v2.10"
 # The optional statistical model changes attributions, so when one is installed it is part of the version (and
 # so of the extract-batch cache key and of every stored claim's extractor_version).
 EXTRACTOR_VERSION = RULES_VERSION + ner.signature()
@@ -123,12 +123,24 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             end = m.start() + len(g.rstrip())
         else:
             end = m.start()
-            if g.count("\n") < 2 and end > 0 and (text[end - 1].islower() or text[end - 1] in ",;:-"):
+            if g.count("\n") < 2 and end > 0 and (text[end - 1].islower() or text[end - 1] in ",;:-") and \
+                    not _title_line(text, end, m.end()):
                 continue  # a wrapped line inside a paragraph, not a break
         _push(text, start, end, out)
         start = m.end()
     _push(text, start, len(text), out)
     return out
+
+
+def _title_line(text: str, end: int, nxt: int) -> bool:
+    """A short line without final punctuation before a capitalised line: a headline or a deck, not a wrapped
+    line ("Why the claim matters\nIn March 2025, …")."""
+    line_start = text.rfind("\n", 0, end) + 1
+    return (end - line_start <= _TITLE_MAX and nxt < len(text) and (text[nxt].isupper() or text[nxt] in "“\"")
+            and text[end - 1] not in ",;:-")
+
+
+_TITLE_MAX = 100  # characters: longer lines without a full stop are wrapped prose
 
 
 def _push(text: str, s: int, e: int, out: list[tuple[int, int]]) -> None:
@@ -398,12 +410,29 @@ def _merge_lab_groups(stext: str, ents: list[Ent]) -> list[Ent]:
 # A quote whose speaker is named right after it: '"…three months behind," Hassabis told CNBC.'
 # (Used with .match(text, pos): no "^", which would only match at the very start of the text.)
 # The verbs of a speaker clause after a quote ('"…," Hassabis told CNBC', '"…," she said').
-_SAID = r"(?:said|says|told|added|wrote|writes|argued|warned|explained|noted|stated)"
+_SAID = (r"(?:said|says|told|added|wrote|writes|argued|warned|explained|noted|stated|remarked|declared|mentioned|"
+         r"predicted|insisted|admitted|cautioned|stressed|emphasi[sz]ed|observed|recalled|replied|answered)")
 _SPEAKER_AFTER = re.compile(r"\s*[\"'”’,]*\s*(?:(?P<name>(?:[A-Z][\w.'’-]+\s+){0,3}[A-Z][\w.'’-]+)\s+(?:also\s+)?"
                             rf"{_SAID}\b|"
                             r"(?:said|says|added|wrote|argued|warned)\s+(?P<name2>(?:[A-Z][\w.'’-]+\s+){0,3}"
                             rf"[A-Z][\w.'’-]+)|(?P<pron>[Hh]e|[Ss]he)\s+(?:also\s+)?{_SAID}\b)")
 _QUOTE_END = re.compile(r"[\"”’'][\s.,]*$|[,.][\"”’']\s*$")
+
+
+def _quote_close(text: str, own: str, e: int) -> tuple[bool, int]:
+    """Whether the sentence own (ending at e) opens a quote that closes in a later sentence, and where the speaker
+    clause after the closing mark starts (e when the quote does not run on)."""
+    opened = own.count("“") > own.count("”") or (own.count("“") == 0 and own.count('"') % 2 == 1 and
+                                                   own.lstrip(" -•*–").startswith('"'))
+    if opened:
+        ends = [i for i in (text.find("”", e, e + 600), text.find('"', e, e + 600)) if i >= 0]
+        return True, (min(ends) + 1 if ends else e)
+    # ‘By 2020, they will have caught up. By 2025, …’ Schmidt said: a single-quoted quote over several sentences
+    if own.lstrip(" -•*–").startswith("‘") and _SINGLE_CLOSE.search(own) is None:
+        close = _SINGLE_CLOSE.search(text, e, min(len(text), e + 600))
+        if close is not None:
+            return True, close.end()
+    return False, e
 
 
 def _carried_attribution(text: str, sents: _Sentences, s: int, e: int) -> str | None:
@@ -440,16 +469,17 @@ def _carried_attribution(text: str, sents: _Sentences, s: int, e: int) -> str | 
             prev_b = sents.before(prev_b[0])
         return None
 
-    opened = own.count("“") > own.count("”") or (own.count("“") == 0 and own.count('"') % 2 == 1 and
-                                                   own.lstrip(" -•*–").startswith('"'))
-    end = e
-    if opened:  # the quote closes in a later sentence: its speaker follows the closing mark
-        ends = [i for i in (text.find("”", e, e + 600), text.find('"', e, e + 600)) if i >= 0]
-        end = min(ends) + 1 if ends else e
+    opened, end = _quote_close(text, own, e)
     if opened or _QUOTE_END.search(own) or own.lstrip().startswith(("\"", "“")):
         m = _SPEAKER_AFTER.match(text, end, min(len(text), end + 120))
         if m:
             return m.group("name") or m.group("name2") or look_back(s, True)
+    for q in re.finditer(r"[”\"](?=\s+\S)", own):  # '…, which shocked me,” he remarked.': the quote ends in it
+        m = _SPEAKER_AFTER.match(text, s + q.end(), min(len(text), s + q.end() + 120))
+        if m and m.end() >= e - 2:
+            opening = text.rfind("“", 0, s)  # "he" is named before the quote began, not inside it
+            begin = s if opening < 0 or "”" in text[opening: s] else (sents.at(opening) or (s, s))[0]
+            return m.group("name") or m.group("name2") or look_back(begin, True)
     bm = _backref().search(own)
     if bm:
         # "he", "she", "the company": the named subject of a sentence before will do when it attributes nothing
@@ -508,6 +538,7 @@ def named_title(who: str, text: str, s: int, e: int) -> str:
 
 _PRONOUN_SPEAKER = re.compile(rf"\b(?:he|she)\s+(?:also\s+)?(?:{_SAID}|tells|continued|went\s+on|remarked|replied|"
                               r"responded)\b", re.I)
+_SINGLE_CLOSE = re.compile(r"’(?!\w)")  # a closing single quote, not the apostrophe of "don’t" or "China’s"
 _CARRY_BACK = 2  # sentences of the same paragraph a speaker carries over
 _NEXT_SOURCE = re.compile(r"\s*(?:The|This|That|These)\s+(?:\w+\s+){0,3}?(?:was|were|is|are|comes?|came)\s+"
                           r"(?:given|made|offered|shared|provided|published|released|issued|from|according)\b"

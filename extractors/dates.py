@@ -86,7 +86,7 @@ _CORE = rf"""
   | (?P<my>{_MON}(?:\s+of)?\s+(?P<myy>{_YEAR}|{_REL_YEAR}))
   | (?P<md>(?P<mdm>{_MON})\s+(?P<mdd>\d{{1,2}})(?:st|nd|rd|th)?(?![\d,]*\s*\d{{4}})(?!\d))
   | (?P<firstn>(?:the\s+)?first\s+(?P<fnn>{NUM})\s+months\s+of\s+(?P<fny>{_YREF}))
-  | (?P<relp>(?:this|next|last|the\s+following|the\s+coming|the\s+current)\s+
+  | (?P<relp>(?:this|next|last|the\s+following|the\s+coming|the\s+current|the\s+next(?=\s+decade))\s+
         (?P<relu>year|month|quarter|decade|week|century))
   | (?P<coming>the\s+(?:coming|next|next\s+few|next\s+several|following)\s+(?P<cu>weeks|months|years|quarters))
   | (?P<nextn>the\s+(?:next|coming|following)\s+(?:{NUM}\s*(?:-|–|to|or)\s*)?(?P<nn>{NUM})\s+(?P<nu>{_DUR_UNIT}))
@@ -337,7 +337,7 @@ def _iv_this_next(m: re.Match[str], anchor: date | None) -> _Interval:
     if anchor is None:
         return None, None, "relative", True
     which = " ".join(m.group("relp").lower().split()).rsplit(" ", 1)[0]
-    step = 1 if which in ("next", "the following", "the coming") else -1 if which == "last" else 0
+    step = 1 if which in ("next", "the next", "the following", "the coming") else -1 if which == "last" else 0
     unit = m.group("relu").lower()
     if unit == "year":
         return date(anchor.year + step, 1, 1), date(anchor.year + step, 12, 31), "year", True
@@ -353,6 +353,8 @@ def _iv_this_next(m: re.Match[str], anchor: date | None) -> _Interval:
     if unit == "century":  # "this century": 2001–2100, the way the calendar counts it
         c0 = (anchor.year - 1) // 100 * 100 + 100 * step
         return date(c0 + 1, 1, 1), date(c0 + 100, 12, 31), "century", True
+    if which in ("the next", "the coming"):  # "within the next decade": ten years from now, not the 2030s
+        return anchor, add_months(anchor, 120), "relative", True
     y0 = anchor.year - anchor.year % 10 + 10 * step
     return date(y0, 1, 1), date(y0 + 9, 12, 31), "decade", True
 

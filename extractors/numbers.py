@@ -55,7 +55,7 @@ DURATION_RE = re.compile(
     (?:
         (?P<between>between\s+{NUM}(?:\s*,\s*{NUM})*,?\s+(?:and|to)\s+{NUM})\s*[- ]?\s*
             (?P<bunit>months?|years?|weeks?|quarters?)
-      | (?P<xrange>(?:between\s+)?(?P<xa>{NUM})\s*[- ]?\s*(?P<xu1>months?|years?|weeks?|quarters?)\s+
+      | (?P<xrange>(?:between\s+)?(?P<xa>{NUM}|half\s+an?)\s*[- ]?\s*(?P<xu1>months?|years?|weeks?|quarters?)\s+
             (?:and|to|or)\s+(?P<xb>{NUM})\s*[- ]?\s*(?P<xu2>months?|years?|weeks?|quarters?))
       | (?P<orrange>(?:a|an|one)\s+(?P<ounit>year|month|week|quarter)\s+or\s+(?P<oto>{NUM}))
       | (?P<halfunit>half\s+an?\s+(?P<hunit>year|month)|a\s+(?P<hunit2>year|month)\s+and\s+a\s+half)
@@ -74,7 +74,8 @@ DURATION_RE = re.compile(
 
 _NEAR_POINT = re.compile(
     r"\b(?:just|a\s+little|slightly|a\s+bit)\s+(?:under|over|below|above|less\s+than|more\s+than)\b")
-_RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|\bto\b|\bor\b|\band\b|,)\s*", re.IGNORECASE)
+# "and" splits "two and three" but not "one and a half to two"
+_RANGE_SPLIT = re.compile(r"\s*(?:-|–|—|\bto\b|\bor\b|\band\b(?!\s+a\s+half)|,)\s*", re.IGNORECASE)
 
 
 def word_number(text: str) -> float | None:

@@ -16,7 +16,8 @@ _NAME = (r"(?:@\w+|(?:[A-Z][\w.&'’-]*|[a-z]+[A-Z][\w.&'’-]*|\d+\.[A-Z]\w*)"
          r"(?:[ \t]+\((?:[A-Z][\w.&'’/-]*(?:[ \t]+[\w.&'’/-]+){0,3}|[^\x00-\x7f]{1,12})\))?)")
 _PRONOUNS = {"agi", "asi", "ai", "he", "she", "they", "it", "we", "i", "the", "this", "that", "these", "those", "you",
              "one", "many",
-             "there", "here", "his", "her", "their", "its", "our", "my", "him", "them", "us", "me"}
+             "there", "here", "his", "her", "their", "its", "our", "my", "him", "them", "us", "me",
+             "let's", "let’s", "lets"}  # "within, let's say, five years": a filler, not a speaker
 # Nouns that make a phrase a source on its own ("a viral chart", "internal evaluations", "a team of researchers").
 _SOURCE_NOUN = (r"(?:reports?|analys[ie]s|stud(?:y|ies)|papers?|surveys?|polls?|posts?|estimates?|memos?|notes?|data|"
                 r"research|trackers?|charts?|index|leaderboards?|tally|evaluations?|assessments?|findings|forecasts?|"
@@ -41,7 +42,8 @@ _EVIDENCE_VERB = re.compile(r"(?:show|find|found|indicate|suggest|reveal|put|pla
 # A sentence-initial noun phrase that is a side of the claim ("Chinese models show …"), not its source.
 _SIDE = re.compile(r"\b(?:models?|labs?|China|Chinese|US|U\.S\.|America\w*|companies|firms|systems|AI|LLMs?|"
                    r"open|closed|frontier|it|they|this|that|these|those|we|I)\b", re.I)
-_SIDE_NAME = re.compile(r"(?:Chinese|American|US|U\.S\.|Western|Open|Closed)\b")
+_SIDE_NAME = re.compile(r"(?:Chinese|American|US|U\.S\.|Western|Open|Closed|European|Korean|Japanese|Indian|French|"
+                        r"German|British|Russian|Israeli|Emirati|Saudi)\b")
 # Capitalised words that open a time or place phrase, not a name ("On Tuesday", "In March").
 _NOT_NAME = re.compile(r"(?:On|In|At|By|For|From|With|After|Before|During|Since|Until|Last|This|Next|Early|Late|"
                        r"A|An|The|While|When|Whereas|Although|Though|But|And|However|So|Despite|If|Because|Once|"
@@ -100,7 +102,7 @@ def _fragments() -> dict[str, str]:
               r"tracker|chart|index|leaderboard|tally)")
     doc = (r"(?i:report|analysis|study|paper|survey|assessment|evaluation|estimate|forecast|projection|essay|"
            r"treatise|memo|note|blog\s+post|post|verdict|findings|scenario|chart|tally|ranking|calculations?|"
-           r"prediction|timeline|outlook|review|answer|response|reply|remark|comment|statement|guess|bet|claim|"
+           r"prediction|timeline|outlook|review|answer|response|reply|remark|comment|statement|guess|bet|claim|finding|"
            r"view|take|proclamation|declaration|pledge|promise|vision|belief|expectation|assertion)s?")
     adv = r"(?:(?:currently|now|also|still|recently|previously|already|publicly|repeatedly|reportedly|further|then|" \
           r"once|all|both|even|long|[a-z]+ly)\s+)"
@@ -144,17 +146,30 @@ def _source_res(f: dict[str, str]) -> dict[str, re.Pattern[str]]:
                               rf"({_NAME})|\b(?:prediction|forecast|estimate|claim|assessment|view|warning|timeline|"
                               rf"bet|comment|remark)s?\s+(?:by|from|of)\s+(?:the\s+)?({_NAME})"),
         "who": re.compile(rf"(?<![\w-])({_NAME}),\s+who\s+(?:\w+\s+)?(?i:{verb})\b"),
+        # "A Chinese lab has released a model it claims matches GPT-5": the one releasing is the one claiming
+        "self_claim": re.compile(r"(?:^|\n|,\s+with\s+)((?:[A-Z][\w.’'-]*|(?:a|an|the)\b)(?:[ \t]+[\w.’'-]+){0,5}?)"
+                                 r"[ \t]+"
+                                 r"(?:has\s+|have\s+)?(?:released|releasing|unveiled|unveiling|launched|launching|"
+                                 r"introduced|introducing|announced|announcing|published|rolled\s+out|debuted)\b"
+                                 r"[^.;]{0,160}?\b(?:that\s+|which\s+)?it\s+"
+                                 r"(?:claims|says|said|claimed|asserts|boasts)\b"),
+        # "Shane Legg … still gives even odds that AGI arrives by 2028"
+        "odds_by": re.compile(rf"(?<![\w-])(?!{_NOT_NAME.pattern})({_NAME})\b[^.;:]{{0,60}}?\b"
+                              rf"(?:gives|gave|puts|put|places|placed|assigns|assigned)\s+(?:even\s+|\d+(?:\.\d+)?\s*%\s+|(?:a|an)\s+[\w-]+\s+)?"
+                              rf"(?:odds|probability|chance|likelihood)\b"),
         # "A report cited a research company as claiming that …": the one cited
         "cited": re.compile(r"\bcit(?:ed|es|ing)\s+((?:an?|the|some|two|three|several)\s+[^,;.]{2,60}?)\s+as\s+"
                             r"(?:saying|claiming|estimating|predicting|warning|arguing|stating)\b"),
         # "Sam Altman, the CEO of OpenAI, has made one of the boldest predictions …: AGI could arrive …"
-        "made": re.compile(rf"(?<![\w-])({_NAME})(?:,[^,]{{2,80}},)?\s+(?:has\s+|have\s+|had\s+)?made\s+"
-                           rf"(?:a|an|one\s+of\s+the|his|her|their|its)\s+(?:[\w-]+\s+){{0,3}}?"
+        "made": re.compile(rf"(?<![\w-])({_NAME})(?:,[^,]{{2,80}},)?\s+(?:has\s+|have\s+|had\s+)?{adv}?"
+                           rf"(?:made|given|offered|issued)\s+"
+                           rf"(?:a|an|another|one\s+of\s+the|his|her|their|its)\s+(?:[\w-]+\s+){{0,3}}?"
                            rf"(?:predictions?|forecasts?|claims?|bets?|calls?|assessments?|estimates?|statements?|"
                            rf"remarks?|comments?)\b"),
         "source": re.compile(rf"\b(?:(?:a|an|the)\s+)?(?:new\s+|recent\s+|latest\s+)?{source}\s+(?:from|by)\s+"
                              rf"(?:the\s+)?({_NAME})"),
-        "appositive": re.compile(rf"(?<![\w-])({_NAME}),\s+[^,]{{2,80}},\s+(?:(?:has|have|had)\s+)?{adv}?"
+        "appositive": re.compile(rf"(?<![\w-])({_NAME}),\s+(?!(?:but|and|or|yet|so|while|whereas|although|though|"
+                                 rf"because|which|as|if|when)\b)[^,]{{2,80}},\s+(?:(?:has|have|had)\s+)?{adv}?"
                                  rf"(?:{verb})\b"),
         "possessive": re.compile(rf"(?<![\w-])({_NAME})(?:\s+(?:community|team|forecasters|bettors|users))?"
                                  rf"(?:['’]s|(?<=s)['’])\s+(?:[\w-]+\s+){{0,3}}?{doc}\b"),
@@ -183,7 +198,7 @@ def _speaker_res(f: dict[str, str]) -> dict[str, re.Pattern[str]]:
         "saying": re.compile(rf"(?:^|[:,]\s+|\n)(?!{_NOT_NAME.pattern})({_NAME})(?:,[^,]{{2,80}},)?\s+"
                              rf"(?:[a-z]+ly\s+)?(?:is\s+|was\s+|has\s+)?"
                              rf"[a-z]+\b(?:[^.;:]|\.(?=\w)){{0,160}}?\b(?:saying|claiming|predicting|warning|arguing|insisting|"
-                             rf"estimating)\b"),
+                             rf"estimating|asserting|stating|declaring|boasting|telling\s+[^.;:\"“]{{0,60}}?\bthat)\b"),
         "crowd": re.compile(rf"\b({_CROWD})\s+(?:[a-z]+ly\s+)?(?:report|reported|say|said|suggest|suggested|"
                             rf"point(?:ing)?\s+to|claim|claimed|indicate|indicated|believe|expect|estimate|predict|"
                             rf"warn|insist|reckon)\b", re.I),
@@ -218,6 +233,8 @@ def _gates() -> dict[str, re.Pattern[str]]:
         "verb": verb,
         "source": re.compile(r"\b(?:from|by)\b"),
         "appositive": verb, "who": re.compile(r",\s+who\b"), "inverted": verb, "subject": verb,
+        "self_claim": re.compile(r"\bit\s+(?:claims|says|said|claimed|asserts|boasts)\b"),
+        "odds_by": re.compile(r"\b(?:odds|probability|chance|likelihood)\b"),
         "made_by": re.compile(r"\b(?:by|from|of)\b"),
         "published": re.compile(r"\b(?:published|released|issued|produced|wrote|authored|ran|conducted|put\s+out|"
                                 r"shared|posted|unveiled|presented)\b"),
@@ -225,9 +242,10 @@ def _gates() -> dict[str, re.Pattern[str]]:
         "possessive": re.compile(r"\w['’]"),
         "agent": re.compile(r"\sby\s"),
         "cited": re.compile(r"\bcit(?:ed|es|ing)\b"),
-        "made": re.compile(r"\bmade\b"),
+        "made": re.compile(r"\b(?:made|given|offered|issued)\b"),
         "called": re.compile(r"\b(?:called|named|titled|entitled|dubbed)\b"),
-        "saying": re.compile(r"\b(?:saying|claiming|predicting|warning|arguing|insisting|estimating)\b"),
+        "saying": re.compile(r"\b(?:saying|claiming|predicting|warning|arguing|insisting|estimating|asserting|stating|"
+                            r"declaring|boasting|telling)\b"),
         "crowd": re.compile(r"insiders|sources|leak|rumou?rs|analysts|experts|observers|reports|critics|skeptics|"
                             r"sceptics|forecasters|bettors|researchers|scientists|economists", re.I),
         "clause": re.compile(r"[,;]\s+(?:but|and|while|yet|as)\s"),
@@ -323,11 +341,40 @@ def attribution(text: str) -> str | None:
         speaker = _speaker_clause(text, r)
         if speaker is not None and _NAME_LIKE.fullmatch(speaker) and speaker != who:
             return speaker
-    return who or _speaker_clause(text, r)
+    who = who or _speaker_clause(text, r)
+    return _person_behind(who, text) if who else None
+
+
+# A role between an organisation and a person: "Princeton AI expert Sayash Kapoor", "ASML CEO Christophe Fouquet",
+# "Roey Tzezana, a fellow at the Tel Aviv Workshop, said".
+_ROLE = (r"(?:expert|czar|tsar|CEO|chief(?:\s+executive)?|founder|co-founder|cofounder|president|chair(?:man|woman)?|"
+         r"analyst|researcher|scientist|professor|minister|secretary|director|head|official|executive|investor|boss|"
+         r"fellow|economist|engineer|spokes(?:man|woman|person)|adviser|advisor|partner|lead|CTO|CFO|COO|chief\s+\w+)")
+_PERSON_AFTER = re.compile(rf"(?:\s+[a-z][\w-]*){{0,3}}?\s+{_ROLE}\s+((?:[A-Z][\w.'’-]+\s+){{1,2}}[A-Z][\w'’-]+)\b")
+_PERSON_BEFORE = re.compile(rf"((?:[A-Z][\w.'’-]+\s+){{1,2}}[A-Z][\w'’-]+),\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,3}}?"
+                            rf"{_ROLE}\s+(?:at|of|for|with|in)\s+(?:the\s+)?$")
+
+
+def _person_behind(who: str, text: str) -> str:
+    """The person an organisation name stands in front of ("ASML CEO Christophe Fouquet told …") or behind
+    ("Roey Tzezana, a fellow at the Yuval Workshop, said"), else who itself."""
+    at = text.find(who)
+    if at < 0 or not who[:1].isupper():
+        return who
+    m = _PERSON_AFTER.match(text, at + len(who))
+    if m and not _NOT_NAME.match(m.group(1)):
+        return m.group(1)
+    b = _PERSON_BEFORE.search(text, max(0, at - 160), at)
+    if b and not _NOT_NAME.match(b.group(1)):
+        return b.group(1)
+    return who
 
 
 _REPORTED_BY = re.compile(r"\baccording\s+to\s+(?:an?|the)\s+(?:[\w.’'-]+\s+){0,3}?(?:report|article|story|"
-                          r"interview|post|piece|transcript)\b", re.I)
+                          r"interview|post|piece|transcript)\b|"
+                          # "…," Musk told a fund manager, per the Financial Times.': the outlet only relays it
+                          r",\s+(?:per|via)\s+(?:the\s+)?(?-i:[A-Z][\w.&'’-]*)(?:\s+(?-i:[A-Z][\w.&'’-]*)){0,3}\s*[.!]?\s*$",
+                          re.I)
 
 
 def _named_source(text: str, r: dict[str, re.Pattern[str]]) -> str | None:
@@ -343,9 +390,14 @@ def _named_source(text: str, r: dict[str, re.Pattern[str]]) -> str | None:
         who = _according(m.group(1), r)
         if who:
             return who
-    for key in ("lead", "source", "appositive", "made_by", "who", "cited", "made", "published", "maintains",
+    for key in ("lead", "source", "appositive", "made_by", "who", "self_claim", "odds_by", "cited", "made",
+                "published", "maintains",
                 "possessive", "agent", "called"):
         m = _search(key, text, r)
+        if m and key == "appositive":
+            person = _described_person(text, m)
+            if person:
+                return person
         if m and key == "possessive":  # "A's remark contrasts with B's claim that …": the one stating the claim
             m = next((p for p in r[key].finditer(text) if re.match(r"\s*(?:that\b|:)", text[p.end():])), m)
         if m:
@@ -355,6 +407,22 @@ def _named_source(text: str, r: dict[str, re.Pattern[str]]) -> str | None:
             if name:
                 return name
     return None
+
+
+_PERSON = re.compile(r"(?:[A-Z][\w.'’-]+\s+){1,3}[A-Z][\w.'’-]+")
+
+
+def _described_person(text: str, m: re.Match[str]) -> str | None:
+    """ "The founder of Foo Labs, Ada Kim, has said …": the person between the commas, not the organisation that
+    the description before them ends with."""
+    mid = re.match(r",\s+([^,]{2,80}),", text[m.end(1):])
+    if mid is None or not re.search(r"\b(?:of|at|for|from|with)\s+(?:the\s+)?$", text[: m.start(1)]):
+        return None
+    name = mid.group(1).strip()
+    return name if _PERSON.fullmatch(name) and not _NOT_NAME.match(name) else None
+
+
+_DESCRIBED = re.compile(r"(?:\s+[a-z][\w-]*){1,2}\s+([A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)?)")
 
 
 def _speaker_clause(text: str, r: dict[str, re.Pattern[str]]) -> str | None:
@@ -376,6 +444,10 @@ def _speaker_clause(text: str, r: dict[str, re.Pattern[str]]) -> str | None:
             return name
     for m in r["saying"].finditer(text) if _gates()["saying"].search(text) else ():
         name = _clean_name(m.group(1))
+        if name and _SIDE_NAME.match(name):
+            # "Chinese AI startup DeepSeek has unveiled …, asserting that …": the name after the description
+            named = _DESCRIBED.match(text, m.end(1))
+            name = _clean_name(named.group(1)) if named else None
         if name and not _SIDE_NAME.match(name):
             return name
     who = _generic(text, r) if has_verb else None

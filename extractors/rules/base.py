@@ -330,7 +330,16 @@ def _ai_context(ctx: SentCtx) -> bool:
     if ctx.ents or _AI_CONTEXT.search(ctx.text):
         return True
     prev = ctx.prev
-    return prev is not None and bool(prev.ents or _AI_CONTEXT.search(prev.text))
+    for _ in range(_AI_LOOK_BACK):  # a quote's later sentences ("Now it might be three months behind.")
+        if prev is None:
+            return False
+        if prev.ents or _AI_CONTEXT.search(prev.text):
+            return True
+        prev = prev.prev
+    return False
+
+
+_AI_LOOK_BACK = 2  # sentences
 
 
 def _order_pair(a: Ent | None, b: Ent | None) -> tuple[Ent | None, Ent | None]:

@@ -128,7 +128,8 @@ def _cue_and_target(text: str, pos: int = 0
 
 def _cue_deadline(ctx: SentCtx, anchor: int, after: int) -> tuple[int, int, DateInterval] | None:
     """The deadline of a cue forecast: the first date after the target, else one before it."""
-    dates = [(s, e, d) for s, e, d in ctx.dates if d.bound != "ago" and d.bound != "after"]
+    dates = [(s, e, d) for s, e, d in ctx.dates if d.bound != "ago" and d.bound != "after" and
+             not _when_said(ctx.text, s, e, d)]
     deadline = next(((s, e, d) for s, e, d in dates if e > after and s >= anchor), None)
     if deadline is None:
         deadline = next(((s, e, d) for s, e, d in dates if s < anchor), None)
@@ -299,12 +300,12 @@ def _adjacent_subject(ctx: SentCtx, pos: int) -> Ent | None:
 _MILESTONE = re.compile(
     r"(?<![\w-])(?:AGI|ASI|HLMI|(?i:artificial\s+general\s+intelligence|artificial\s+super\s*intelligence|"
     r"super-?intelligen(?:ce|t\s+(?:AI|machines|systems))|the\s+singularity|singularity|"
-    r"human-level\s+(?:AI|machine\s+intelligence|artificial\s+intelligence|intelligence)|"
+    r"human[-\s]level\s+(?:AI|machine\s+intelligence|artificial\s+intellig\w*|intelligence)|"
     r"high-?level\s+machine\s+intelligence|transformative\s+AI|powerful\s+AI|"
     r"superalignment(?![”\"]?\s+(?:project|team))|"
     r"superhuman\s+(?:coders?|AI\s+researchers?|AI)|(?:an?\s+)?automated[\s-]+AI[\s-]+researchers?|"
     r"fully\s+automated\s+AI\s+R&D|superhuman\s+(?:levels?|intelligence|performance|coding)|"
-    r"(?:outsmart|surpass|exceed|outperform|beat|rival|match)\w*\s+(?:[\w-]+\s+){0,5}?(?:humans?|human\s+intelligence|"
+    r"(?:outsmart|surpass|exceed|outperform|beat|rival|match)\w*\s+(?:[\w-]+\s+){0,7}?(?:humans?|human\s+intelligence|"
     r"human\s+cognition|people|humanity)|(?:smarter|better)\s+than\s+(?:(?:almost|nearly|virtually|any|all|the\s+smartest|most|"
     r"every|single|the\s+best)\s+){0,3}(?:individual\s+)?(?:humans?|people|person|Nobel\s+(?:Prize\s+)?(?:winners|"
     r"laureates))|"
@@ -321,7 +322,10 @@ _MILESTONE_SIGNAL = re.compile(
 _RELEASE_WORD = re.compile(
     r"\b(?:release[sd]?|releasing|launch(?:es|ed|ing)?|debut(?:s|ed|ing)?|drop(?:s|ping)?|arriv(?:e|es|al|ing)|"
     r"roll(?:s|ing)?\s+out|rollout|unveil(?:s|ed|ing)?|unveiling|ship(?:s|ping)?|come\s+out|coming\s+out|"
-    r"go(?:es)?\s+live|available|(?:delayed|postponed|pushed(?:\s+back)?|slipped|moved)\s+(?:to|until|into))\b", re.I)
+    r"go(?:es)?\s+live|available|(?:delayed|postponed|pushed(?:\s+back)?|slipped|moved)\s+(?:to|until|into)|"
+    # "delaying the Grok 5 model from late 2025 to Q1 2026": the date after "to" is the new plan
+    r"(?:delay(?:ing|s|ed)?|postpon(?:ing|es|ed)|push(?:ing|es|ed)\s+back|mov(?:ing|es|ed))\s+[^.;]{0,60}?\bfrom\s+"
+    r"[^.;]{2,30}?\s+(?:to|until|into))\b", re.I)
 _RELEASE_SIGNAL = re.compile(
     r"\b(?:expect\w*|rumou?r\w*|project\w*|likely|odds|chances?|probability|predict\w*|slated|scheduled|"
     r"set\s+(?:to|for)|due|could|may|might|will|would|should|on\s+the\s+way|estimat\w*|pencil+ed|tipped|"
@@ -336,6 +340,28 @@ _MORE_ODDS = re.compile(r"^[\s,;]*(?:and|or|while|with|but|versus|vs\.?)?[\s,]*"
                         r"[\s\w]{0,12}?$", re.I)
 
 
+# When something was said or written, never a deadline: "published in April 2025", "a January 20th memo",
+# "in February, CEO Sam Altman announced …".
+_SAID_BEFORE = re.compile(r"\b(?:said|says|predicted|wrote|estimated|argued|noted|claimed|stated|surveyed|asked|"
+                          r"published|released|issued|announced|dated|signed|posted|shipped\s+it\s+as\s+[\w.-]+)\s*$",
+                          re.I)
+_DOC_AFTER = re.compile(r"\s*(?:memo|report|interview|essay|post|paper|letter|statement|announcement|blog|keynote|"
+                        r"podcast|survey|filing|earnings\s+call)\b", re.I)
+_SPEAKER_AFTER_DATE = re.compile(r"\s*,\s*(?:[A-Z][\w.'’&-]*\s+){1,5}(?:said|says|announced|told|wrote|predicted|"
+                                 r"claimed|argued|noted|revealed|confirmed)\b")
+
+
+def _when_said(text: str, s: int, e: int, d: DateInterval) -> bool:
+    if d.granularity == "relative":
+        return False  # "within six months", "next year": a span, not a moment something was said
+    point = d.granularity == "day" or re.match(r"(?:in|on)\s", d.text, re.I) is not None
+    said = _SAID_BEFORE.search(text, 0, s)
+    if said is not None and re.search(r"\b(?:be|been|being|get|gets)\s+(?:\w+ly\s+)?$", text[: said.start()]):
+        said = None  # "to be officially released in late April": a plan, not a report
+    return bool((point and said) or _DOC_AFTER.match(text, e)
+                or (point and _SPEAKER_AFTER_DATE.match(text, e)))
+
+
 def _deadlines(ctx: SentCtx) -> list[tuple[int, int, DateInterval]]:
     """Date phrases that can end a forecast: not "ago", "after" or "since", not when it was said, and not left
     undated. After a scene date ("In March 2025, Amodei predicted … within six months") a relative deadline
@@ -344,7 +370,8 @@ def _deadlines(ctx: SentCtx) -> list[tuple[int, int, DateInterval]]:
     out = []
     for s, e, d in ctx.dates:
         if d.bound in ("ago", "after") or (d.start is None and d.end is None and not d.relative) or \
-                _REPORT_DATE.search(ctx.text, 0, s) or d.text.lower().startswith("as of") or (s, e, d) == scene:
+                _REPORT_DATE.search(ctx.text, 0, s) or d.text.lower().startswith("as of") or (s, e, d) == scene or \
+                _when_said(ctx.text, s, e, d):
             continue
         if scene is not None and d.relative and scene[2].end is not None:
             d = normalize(d.text, scene[2].end) or d
@@ -512,6 +539,53 @@ def duration_answer_claims(ctx: SentCtx) -> list[Draft]:
     return [_forecast_draft(ctx, name, name, [], dl, m.start("n"))]
 
 
+# "X is (just) N years away": the clause before a distance in time names what arrives then.
+_AWAY_DEADLINE = re.compile(r"\b(?:away|out)$", re.I)
+_AWAY_SUBJECT = re.compile(
+    r"(?P<subj>[^,;:.!?()\n]{3,120}?)\s+(?:is|are|[’']s|remains?|seems?|looks?|stays?)\s+"
+    r"(?:(?:still|just|only|probably|likely|perhaps|maybe|possibly|about|roughly|around|at\s+least|at\s+most|now|"
+    r"already|effectively|a\s+mere|merely|no\s+more\s+than)\s+)*$", re.I)
+# Where the subject clause starts: after "that", a speech verb or a conjunction ("… believe AI capable of … is").
+_AWAY_CUT = re.compile(r".*\b(?:that|and|but|while|whereas|says?|said|believes?|believed|thinks?|argues?|argued|"
+                       r"predicts?|predicted|estimates?|estimated|where|because|so|including\s+[^,]{0,60},)\s+", re.I)
+_AWAY_TOPIC = re.compile(r"\b(?:coding|coders?|automat\w*|agents?|geniuses|self-improv\w*|improving\s+itself|"
+                         r"(?-i:AI))\b", re.I)
+
+
+def away_claims(ctx: SentCtx) -> list[Draft]:
+    """A milestone placed at a distance in time: "AI that improves itself is just 2-4 years away", "end-to-end
+    coding is likely 1-2 years away". The subject must be about AI progress; a release or event "two weeks away"
+    is left to the release rules.
+
+    >>> from extractors.rules.base import demo_ctx as _demo
+    >>> drafts = away_claims(_demo("Fully autonomous coding agents are 2-3 years away."))
+    >>> [(d["target"], d["deadline_text"]) for d in drafts]
+    [('Fully autonomous coding agents', '2-3 years away')]
+    >>> away_claims(_demo("The product event is two weeks away."))
+    []
+    """
+    out: list[Draft] = []
+    for s, _e, dl in _deadlines(ctx):
+        if not _AWAY_DEADLINE.search(dl.text):
+            continue
+        m = _AWAY_SUBJECT.search(ctx.text, max(0, s - 140), s)
+        if m is None:
+            continue
+        subj = m.group("subj")
+        cut = _AWAY_CUT.match(subj)
+        subj = subj[cut.end():] if cut else subj
+        subj = re.sub(r"^(?:the\s+(?:arrival|advent|emergence)\s+of\s+)", "", subj.strip(" \"“”'"), flags=re.I)
+        if len(subj) < 2 or _NOT_PROGRESS.search(subj) or re.fullmatch(r"(?:it|this|that|we|they|he|she)", subj, re.I):
+            continue
+        if not (_PROGRESS.search(subj) or _MILESTONE.search(subj) or _AWAY_TOPIC.search(subj)):
+            continue
+        pos = s - len(m.group(0)) + len(m.group("subj")) - len(subj)
+        if _blocked_forecast(ctx, pos, s) or not _ai_context(ctx):
+            continue
+        out.append(_forecast_draft(ctx, subj, subj, [], dl, max(0, pos)))
+    return out
+
+
 def _blocked_forecast(ctx: SentCtx, lo: int, hi: int) -> bool:
     text = ctx.text
     pos = max(lo, hi)
@@ -543,7 +617,8 @@ def release_claims(ctx: SentCtx) -> list[Draft]:
         if _PAST_RELEASE.fullmatch(w.group(0)) and not _PASSIVE_FUTURE.search(text, 0, w.start()):
             continue  # "was released in March": a report, not a forecast
         model = next((e for e in reversed(models) if w.start() - 80 <= e.end <= w.start()), None) or next(
-            (e for e in models if w.end() <= e.start <= w.end() + 30), None)
+            (e for e in models if w.end() <= e.start <= w.end() + 30), None) or next(
+            (e for e in models if w.start() < e.start < w.end()), None)  # "delaying the Grok 5 model from … to"
         if model is None:
             continue
         lo = max(w.end(), model.end)
@@ -568,6 +643,10 @@ _NOT_A_MODEL = re.compile(r"^(?:[HABLM]I?\d{2,3}|MI\d+|TPU.*|Ascend.*|Atlas.*|Ki
                           r"G[78]|M[1-5]|A\d{1,2}|iPhone.*|Windows.*|Series.*|Top.*|Phase.*|Level.*|Tier.*)$")
 
 
+_CODENAME = re.compile(r"\b(?:code-?named|codename[ds]?|dubbed|called)\s+[“\"‘']?(?P<n>(?-i:[A-Z][\w.-]{1,30})"
+                       r"(?:\s+(?-i:[A-Z0-9][\w.-]*))?)(?=[”\"’'.,;:)\s]|$)", re.I)
+
+
 def _version_names(ctx: SentCtx) -> list[Ent]:
     """Model names the finder does not know, in a sentence of a document about AI (see _VERSION_NAME)."""
     if not (_ai_context(ctx) or (ctx.doc_about_ai and _RELEASE_WORD.search(ctx.text))):
@@ -578,6 +657,10 @@ def _version_names(ctx: SentCtx) -> list[Ent]:
         if _NOT_A_MODEL.match(name) or any(s <= m.start() < e for s, e, _d in ctx.dates):
             continue
         out.append(Ent(m.start(), m.end(), name, "MODEL", {}, None))
+    for m in _CODENAME.finditer(ctx.text):  # 'a new model codenamed "Avocado"'
+        if all(m.start("n") >= x.end or m.end("n") <= x.start for x in out):
+            out.append(Ent(m.start("n"), m.end("n"), m.group("n"), "MODEL", {}, None))
+    out.sort(key=lambda x: x.start)
     return out
 
 
@@ -592,7 +675,7 @@ _NOT_PROGRESS = re.compile(
 _PROGRESS = re.compile(
     r"\b(?:model|models|LLMs?|chatbot|AGI|ASI|superintelligen\w*|capabilit\w*|state[- ]of[- ]the[- ]art|parity|"
     r"surpass|overtake|catch\s+up|successor|flagship|human-level|smarter|autonomous\w*|superhuman|"
-    r"(?-i:AI)\s+(?:systems|agents)|(?:hour|day|week|month)-long\s+tasks?|"
+    r"(?-i:AI)\s+(?:systems|agents)|(?:hour|day|week|month)-long\s+(?:[\w-]+\s+)?tasks?|"
     r"end-to-end|expert-level|PhD-level|Nobel|novel\s+(?:insights|science|discoveries))\b", re.I)
 _PAST_CLAUSE = re.compile(r"\b(?:was|were|had|did|released|launched|announced|unveiled|shipped|debuted|introduced|"
                           r"published|reached|achieved|hit|made|founded|started|starting|began|begun)\b[^,;.]{0,40}$",
@@ -624,7 +707,14 @@ def generic_forecasts(ctx: SentCtx) -> list[Draft]:
         clause = text[lo: max(cue.end(), e)]
         if re.search(r"[;]|\.\s", clause) or len(clause) > 160:
             continue
-        if _NOT_PROGRESS.search(clause) or not (_PROGRESS.search(clause) or any(
+        # "in under five years, we will see AI agents that …": what comes is named right after the cue
+        # (and "agents handling month-long tasks could arrive …": the subject before the cue)
+        end = max(cue.end(), e)
+        tail = re.split(r"[;:.!?]|,\s", text[end: end + 70].lstrip(" ,"))[0]
+        h0 = max(0, lo - 50)
+        cut = [m.end() for m in re.finditer(r"[;:.!?]\s|,\s", text[h0: lo])]
+        around = text[h0 + (cut[-1] if cut else 0): end] + " " + tail
+        if _NOT_PROGRESS.search(around) or not (_PROGRESS.search(around) or any(
                 x.kind in ("MODEL", "ORG") and x.start < max(cue.end(), e) for x in ctx.ents)):
             continue
         if _PAST_CLAUSE.search(text, 0, s) and not FUT.search(text, max(0, s - 60), s):
@@ -635,7 +725,8 @@ def generic_forecasts(ctx: SentCtx) -> list[Draft]:
             continue
         models = [x for x in ctx.ents if x.kind == "MODEL" and not (x.model_id or "").startswith("family:")]
         pick = models[0] if models else None
-        target = pick.text if pick else re.sub(r"\s+", " ", text[cue.end(): s]).strip(" ,:")[:60] or None
+        said = text[cue.end(): s] if s > cue.end() else tail  # "in under five years, we will see …": after the cue
+        target = pick.text if pick else re.sub(r"\s+", " ", said).strip(" ,:")[:60] or None
         if target is None:
             continue  # "a successor is due within six months": no model and nothing named to check it against
         tmodels = [pick.model_id] if pick and pick.model_id else []
@@ -695,7 +786,7 @@ def _release_date_line(ctx: SentCtx, dates: list[tuple[int, int, DateInterval]])
     prev = ctx.prev
     if m is None or prev is None:
         return []
-    model = next((e for e in prev.ents if e.kind == "MODEL" and not (e.model_id or "").startswith("family:")), None)
+    model = _model_before(ctx)
     dl = next((x for x in dates if x[0] >= m.end()), None) or next((x for x in dates if x[1] <= m.start()), None)
     if model is None or dl is None or _blocked_forecast(ctx, m.start(), dl[0]):
         return []
@@ -736,7 +827,10 @@ def lead_kept_claims(ctx: SentCtx) -> list[Draft]:
 
 
 _MOVE = re.compile(r"\b(?:delayed|postponed|pushed(?:\s+back)?|slipp(?:ed|ing)|slips|moved|shifted|rescheduled)\s+"
-                   r"(?:again\s+|first\s+)?(?:to|until|till|into)\b|\band\s+now\s+(?:to|into|until)\b", re.I)
+                   r"(?:again\s+|first\s+)?(?:to|until|till|into)\b|\band\s+now\s+(?:to|into|until)\b|"
+                   # "previously rumored for mid-February and now anticipated in late April"
+                   r"\b(?:and|but)\s+now\s+(?:\w+\s+){0,2}?(?:expected|anticipated|rumou?red|slated|planned|"
+                   r"scheduled|tipped|targeted|projected|set)\s+(?:for|in|by|around|to)\b", re.I)
 
 
 def _moved_deadline(ctx: SentCtx, drafts: list[Draft]) -> None:
@@ -772,7 +866,7 @@ def forecast_claims(ctx: SentCtx, generic: bool = True) -> list[Draft]:
         return found
     cue = _cue_forecasts(ctx)
     if not cue:
-        found = release_claims(ctx) or (generic_forecasts(ctx) if generic else [])
+        found = release_claims(ctx) or away_claims(ctx) or (generic_forecasts(ctx) if generic else [])
         _moved_deadline(ctx, found)
         return found
     rel = release_claims(ctx) if len(cue) == 1 else []

@@ -28,7 +28,8 @@ _BEHIND_POST = re.compile(
 _TRAIL_BY = re.compile(
     r"\b(?:(?P<behind>trail(?:s|ed|ing)?|lag(?:s|ged|ging)?|behind|f[ae]ll(?:s|en|ing)?\s+behind|are\s+behind)|"
     r"(?P<ahead>lead(?:s|ing)?|led|ahead|outpac(?:e|es|ed|ing)|edg(?:e|es|ed|ing)\s+out))\b"
-    r"(?P<mid>(?:[^.;:]|\.\d|(?<=\b[A-Z])\.){0,80}?)\bby\s+(?:(?:an?\s+)?(?:average|estimated|median|mean|typical)\s+(?:of\s+)?)?$",
+    r"(?P<mid>(?:[^.;:]|\.\d|(?<=\b[A-Z])\.){0,80}?)\bby\s+(?:(?:an?\s+)?(?:average|estimated|median|mean|typical|(?:near|roughly|fairly|more\s+or\s+less)[\s-]"
+    r"constant|constant|steady|consistent)\s+(?:of\s+)?)?$",
     re.I)
 _NOUN_ADJ_POST = re.compile(
     r"^['’]?\s*(?:(?P<behind>lag|gap|deficit|time\s+lag|gulf|shortfall|delay\s+behind)|"
@@ -38,7 +39,7 @@ _NOUN_PRE = re.compile(
     r"(?P<ahead>lead(?!\s+(?:times?|authors?|investors?|engineers?|developers?|researchers?|scientists?|"
     r"designers?|counsel|role|story|generation|architect|analyst))|head[\s-]*start|advantage|edge|moat))\b(?P<mid>(?:[^.;]|\.\d|(?<=\b[A-Z])\.){0,120}?)"
     r"(?:\b(?:is|was|are|were|of|at|to|stands\s+at|sits\s+at|stood\s+at|remains|remained|has\s+been|had\s+been|"
-    r"now|down\s+to|up\s+to|just|only|roughly|about|around|estimated\s+at|put\s+at|pegged\s+at|measured\s+at|"
+    r"now|still|down\s+to|up\s+to|just|only|roughly|about|around|estimated\s+at|put\s+at|pegged\s+at|measured\s+at|"
     r"amounts\s+to|closer\s+to|is\s+now|be|will\s+be|of\s+only|of\s+just|of\s+about|of\s+around|"
     r"rang(?:e|es|ed|ing)\s+from|anywhere\s+from|somewhere\s+(?:from|between))|[:—–])\s*$", re.I)
 _POST_EXCL = re.compile(
@@ -123,6 +124,9 @@ _DETERMINER = re.compile(r"(?:\b(?:the|a|an|this|that|its|their|our|his|her|whos
                          r"(?:[\w./–“”\"-]+\s+){0,3}$", re.I)
 
 
+_HEADLINE_NOUN = re.compile(r"\s*(?:[A-Z][\w.’'–-]*\s+)(?:[\w.’'–-]+\s+){0,2}")
+
+
 def _noun_before(pre: str) -> re.Match[str] | None:
     """The gap/lag/lead noun that governs a number at the end of pre ("the gap … is now"), used as a noun.
 
@@ -131,7 +135,8 @@ def _noun_before(pre: str) -> re.Match[str] | None:
     best: re.Match[str] | None = None
     for nm in _NOUN_WORD.finditer(pre):
         m = _NOUN_PRE.match(pre, nm.start())
-        if not m or not _DETERMINER.search(pre[: nm.start()]):
+        # a determiner before the noun, or a headline's bare noun phrase ("AI model gap is shrinking to …")
+        if not m or not (_DETERMINER.search(pre[: nm.start()]) or _HEADLINE_NOUN.fullmatch(pre[: nm.start()])):
             continue
         words = pre[: nm.start()].split()
         before = words[-1] if words else ""
@@ -478,14 +483,28 @@ def _accept(ctx: SentCtx, sp: _Span, r: _Reading) -> Draft | None:
     noun_form = bool(sp.m_noun or sp.m_adj) and not (sp.m_post or sp.m_by)
     if not (_ai_context(ctx) or (noun_form and ctx.doc_about_ai)):
         return None
-    if not noun_form and r.subj is None and r.ref is None and not ctx.ents and not (
-            ctx.prev is not None and ctx.prev.ents):
+    if not noun_form and r.subj is None and r.ref is None and not ctx.ents and not _actor_before(ctx, sp):
         return None
     if r.subj is None and re.search(r"\bbetween\s+(?:the\s+)?(?:two|both)\b", ctx.text, re.I):
         return None  # "the gap between the two funding rounds"
     d = _draft(ctx, "gap", r.direction, dur, r.subj, r.ref, dur.start)
     d.update({"_lo": min(r.cue_pos, dur.start), "_end": dur.end, "_unit": dur.unit})
     return d
+
+
+_PRONOUN_SUBJECT = re.compile(r"\b(?:it|they|we)(?:['’](?:s|re))?\s+(?:\w+\s+){0,3}$", re.I)
+
+
+def _actor_before(ctx: SentCtx, sp: _Span) -> bool:
+    """An actor named in the sentence before, or two before when a pronoun stands for it ("Previously it was a
+    year behind. Now, I think it might be three months behind")."""
+    prev = ctx.prev
+    if prev is None:
+        return False
+    if prev.ents:
+        return True
+    pron = _PRONOUN_SUBJECT.search(ctx.text, 0, sp.dur.start) is not None
+    return pron and prev.prev is not None and bool(prev.prev.ents)
 
 
 def _narrowing(ctx: SentCtx, durs: list[Duration], i: int, skip: set[int]) -> list[Draft] | None:
