@@ -44,7 +44,7 @@ __all__ = ["EXTRACTOR_VERSION", "RULES_VERSION", "Extraction", "extract", "extra
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = "claims.v2.10"
+RULES_VERSION = "claims.v2.11"
 # The optional statistical model changes attributions, so when one is installed it is part of the version (and
 # so of the extract-batch cache key and of every stored claim's extractor_version).
 EXTRACTOR_VERSION = RULES_VERSION + ner.signature()
@@ -56,7 +56,8 @@ _DOC_AI = re.compile(r"\b(?:AI|A\.I\.|AGI|ASI|artificial intelligence|superintel
                      r"chatbots?|open[- ]source models?|"
                      r"open[- ]weights?)\b")
 _PARITY_HINT = re.compile(r"caught|catch|parity|par\b|gap|neck|level|matche|rival|equal|erased|perform|comparabl|"
-                          r"ballpark|equivalent|frontier|good\s+as|similar|analogous|pace|spitting|match",
+                          r"ballpark|equivalent|frontier|good\s+as|similar|analogous|pace|spitting|match|inferior|"
+                          r"worse\s+than|(?:smart|capable|strong|powerful|intelligent)\s+as",
                           re.IGNORECASE)
 _FORECAST_HINT = re.compile(
     r"\b(?:will|won't|would|shall|going\s+to|expect\w*|set\s+to|likely|poised|on\s+track|on\s+course|"
@@ -490,8 +491,9 @@ def _carried_attribution(text: str, sents: _Sentences, s: int, e: int) -> str | 
     if re.match(r"[-•*–\s]*(?:[^“\"\n]{0,40}:\s*)?[“\"]", own):  # a quote going on from the sentences before
         return look_back(s, False, 2)
     head = _HEADLINE_SPEAKER.match(own)
-    if head and not _NOT_SPEAKER.search(head.group("name")):
-        return head.group("name")  # "Hassabis: AGI likely within five years" (a headline quoting its source)
+    who = head.group("name") or head.group("person") if head else None
+    if who and not _NOT_SPEAKER.search(who):
+        return who  # "Hassabis: AGI likely within five years" (a headline quoting its source)
     if _CONTRAST.match(own):
         return None  # "But …": the author's voice again
     prev_b = sents.before(s)
@@ -548,7 +550,10 @@ _NEXT_SOURCE = re.compile(r"\s*(?:The|This|That|These)\s+(?:\w+\s+){0,3}?(?:was|
 
 
 _HEADLINE_SPEAKER = re.compile(r"\s*(?P<name>(?-i:[A-Z][\w.'’-]+)(?:\s+(?-i:[A-Z][\w.'’-]+))?)"
-                               r"(?:\s*\([^)]{0,60}\))?\s*(?::|(?<=\))\s+[-–—])\s+\S")
+                               r"(?:\s*\([^)]{0,60}\))?(?:\s+(?:memo|letter|interview|post|tweet|essay|keynote))?"
+                               r"\s*(?::|(?<=\))\s+[-–—])\s+\S"
+                               # "Andrej Karpathy — AGI is still a decade away": a first and last name before a dash
+                               r"|\s*(?P<person>(?-i:[A-Z][a-z][\w'’-]+)\s+(?-i:[A-Z][a-z][\w'’-]+))\s+[–—]\s+\S")
 _NOT_SPEAKER = re.compile(
     r"\b(?:Release|Timeline|Date|Update[sd]?|Summary|Note|Verdict|Source|Predicted|Adjusted|Key|Points?|TL;?DR|"
     r"Bottom|Line|Answer|Question|Conclusion|Breaking|Exclusive|Opinion|Analysis|Report|Status|Rumou?rs?|Leak|"

@@ -29,7 +29,7 @@ def _alt(terms: list[str]) -> str:
     def esc(t: str) -> str:
         return re.escape(t).replace(r"\ ", r"\s+")
 
-    words = sorted({t for t in terms if t[0].isalnum() and t[-1].isalnum() and not t.startswith("n'")},
+    words = sorted({t for t in terms if t[0].isalnum() and t[-1].isalnum() and not t.startswith(("n'", "n’"))},
                    key=len, reverse=True)
     other = sorted(set(terms) - set(words), key=len, reverse=True)
     parts = []

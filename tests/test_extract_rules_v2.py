@@ -450,8 +450,8 @@ def test_a_pronoun_two_sentences_after_the_actor():
 
 
 def test_a_headline_line_is_its_own_sentence():
-    text = "Why the claim matters\nIn May 2025, a lab chief made a bold prediction: AI could write 90% of code within " \
-           "six months."
+    text = ("Why the claim matters\nIn May 2025, a lab chief made a bold prediction: AI could write 90% of code "
+            "within six months.")
     assert _forecasts(text, None) == [("within six months", date(2025, 11, 30))]
 
 
@@ -475,3 +475,62 @@ def test_v210_speakers(text, want):
 def test_a_filler_is_not_a_speaker():
     text = "Ben Ode thinks we could reach human-level AI within, let's say, the next three to eight years."
     assert "let's" not in _who(text, "forecast")
+
+
+# --- claims.v2.11 (dev errors, gen 5 included; invented examples) -----------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "By spring we had Falcon-4 at Claude Opus 4 levels, and nobody noticed.",
+    "The startup said the model performs at the levels of GPT-4o with far less compute.",
+    "Quarry Labs claimed it had built an AI as smart as GPT-4o.",
+    "Its founder said the chatbot is in no way inferior to GPT-4 on reasoning.",
+    "It is good to see open-weight models catch up to the closed labs so quickly.",
+])
+def test_v211_parity_forms(text):
+    assert ("parity", None, None) in _gaps(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Nvidia hasn\u2019t even caught up with Google on this.",
+    "Analysts say both labs have failed to maintain parity with the leading frontier AI labs.",
+])
+def test_v211_negated_parity(text):
+    assert ("parity", None, None) not in _gaps(text)
+
+
+def test_not_just_is_not_a_negation():
+    text = ("This open model hasn\u2019t just matched the capabilities of its Western counterparts; it has gone past "
+            "them.")
+    assert ("parity", None, None) in _gaps(text)
+
+
+@pytest.mark.parametrize("text", [
+    "When will Korean large models reach Claude Opus 4 level by 2027?",
+    "Which companies will have the top AI model by December 31",
+])
+def test_a_question_forecasts_nothing(text):
+    assert _forecasts(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "This will be the lab's first big launch since the debut of its Vela-2 AI model in January of last year.",
+    "The Vela AI model slipped again on Monday, the third delay in roughly nine months.",
+    "In a study by Ode et al. (2018), researchers gave forecasts about high-level machine intelligence.",
+])
+def test_v211_past_spans_and_citations_are_not_deadlines(text):
+    assert _forecasts(text) == []
+
+
+def test_a_release_refers_back_to_a_codename():
+    text = ('Meta is building a model called "Pomelo." The company internally anticipates a release in the '
+            "first quarter of 2027.")
+    assert _forecasts(text) == [("in the first quarter of 2027", date(2027, 3, 31))]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Mara Lind \u2014 AGI is still a decade away", "Mara Lind"),
+    ("As highlighted by Tomas Reed, the new coding model directly rivals Claude Sonnet 4.", "Tomas Reed"),
+])
+def test_v211_speakers(text, want):
+    assert want in _who(text)

@@ -181,7 +181,8 @@ def _source_res(f: dict[str, str]) -> dict[str, re.Pattern[str]]:
                                 rf"reiterates|repeated|repeats|restated|stands\s+by|stood\s+by|sticks\s+(?:to|with)|"
                                 rf"stuck\s+(?:to|with)|doubled\s+down\s+on)\s+(?:his|her|their|its)\b"),
         "agent": re.compile(rf"\b(?:assessed|measured|estimated|evaluated|compiled|predicted|forecast|projected|"
-                            rf"calculated|tracked|reported|verified|confirmed|corroborated|cited)\s+by\s+(?:the\s+)?"
+                            rf"calculated|tracked|reported|verified|confirmed|corroborated|cited|highlighted|noted|pointed\s+out|"
+                            rf"argued|explained|observed|described|stated|suggested|flagged)\s+by\s+(?:the\s+)?"
                             rf"({_NAME}|(?:(?:multiple|several|many|two|three|various|other|independent|anonymous|"
                             rf"unnamed)\s+)?(?:sources|insiders|analysts|experts|researchers|reports|outlets))"),
         "called": re.compile(rf"\b(?:project|report|paper|study|scenario|essay|forecast|analysis|survey|"

@@ -86,7 +86,8 @@ Draft = dict[str, Any]
 _CLAUSE_SEP = re.compile(r";\s*|\s+[—–]\s+")
 _ASIDE = re.compile(r"\([^()]{1,200}\)|,\s+(?:the|a|an|whose|which|who|once|itself|formerly)\b[^,;()]{1,150},")
 
-_NEG_IGNORE = re.compile(r"\b(?:no\s+doubt|no\s+question|not\s+only|not\s+just|no\s+surprise|no\s+secret|"
+_NEG_IGNORE = re.compile(r"\w+n['’]t\s+(?:just|only|merely|simply)\b|"
+                         r"\b(?:no\s+doubt|no\s+question|not\s+only|not\s+just|no\s+surprise|no\s+secret|"
                          r"not\s+least|nothing\s+short|no\s+more\s+than|no\s+less\s+than|no\s+later\s+than|"
                          r"not\s+later\s+than)\b", re.I)
 _PAST_MARK = re.compile(

@@ -129,7 +129,7 @@ def _cue_and_target(text: str, pos: int = 0
 def _cue_deadline(ctx: SentCtx, anchor: int, after: int) -> tuple[int, int, DateInterval] | None:
     """The deadline of a cue forecast: the first date after the target, else one before it."""
     dates = [(s, e, d) for s, e, d in ctx.dates if d.bound != "ago" and d.bound != "after" and
-             not _when_said(ctx.text, s, e, d)]
+             not _when_said(ctx.text, s, e, d) and not _past_or_counted(ctx.text, s, d)]
     deadline = next(((s, e, d) for s, e, d in dates if e > after and s >= anchor), None)
     if deadline is None:
         deadline = next(((s, e, d) for s, e, d in dates if s < anchor), None)
@@ -304,6 +304,8 @@ _MILESTONE = re.compile(
     r"high-?level\s+machine\s+intelligence|transformative\s+AI|powerful\s+AI|"
     r"superalignment(?![”\"]?\s+(?:project|team))|"
     r"superhuman\s+(?:coders?|AI\s+researchers?|AI)|(?:an?\s+)?automated[\s-]+AI[\s-]+researchers?|"
+    r"(?:fully\s+)?(?:automated|autonomous)\s+(?:AI\s+)?research(?:ers?|\s+interns?)|"
+    r"(?:a\s+)?country\s+of\s+geniuses(?:\s+in\s+a\s+data\s*cent(?:er|re))?|PhD[\s-]level\s+intelligence|"
     r"fully\s+automated\s+AI\s+R&D|superhuman\s+(?:levels?|intelligence|performance|coding)|"
     r"(?:outsmart|surpass|exceed|outperform|beat|rival|match)\w*\s+(?:[\w-]+\s+){0,7}?(?:humans?|human\s+intelligence|"
     r"human\s+cognition|people|humanity)|(?:smarter|better)\s+than\s+(?:(?:almost|nearly|virtually|any|all|the\s+smartest|most|"
@@ -327,7 +329,7 @@ _RELEASE_WORD = re.compile(
     r"(?:delay(?:ing|s|ed)?|postpon(?:ing|es|ed)|push(?:ing|es|ed)\s+back|mov(?:ing|es|ed))\s+[^.;]{0,60}?\bfrom\s+"
     r"[^.;]{2,30}?\s+(?:to|until|into))\b", re.I)
 _RELEASE_SIGNAL = re.compile(
-    r"\b(?:expect\w*|rumou?r\w*|project\w*|likely|odds|chances?|probability|predict\w*|slated|scheduled|"
+    r"\b(?:expect\w*|rumou?r\w*|project\w*|likely|probably|soon|odds|chances?|probability|predict\w*|slated|scheduled|"
     r"set\s+(?:to|for)|due|could|may|might|will|would|should|on\s+the\s+way|estimat\w*|pencil+ed|tipped|"
     r"reportedly|planned|plans?|target\w*|leak\w*|speculat\w*|anticipat\w*|upcoming|imminent|coming|"
     r"on\s+track|poised|as\s+early\s+as|window|timeline|bettors?|markets?|delay(?:ed|ing|s)?|postpon\w+|"
@@ -343,12 +345,31 @@ _MORE_ODDS = re.compile(r"^[\s,;]*(?:and|or|while|with|but|versus|vs\.?)?[\s,]*"
 # When something was said or written, never a deadline: "published in April 2025", "a January 20th memo",
 # "in February, CEO Sam Altman announced …".
 _SAID_BEFORE = re.compile(r"\b(?:said|says|predicted|wrote|estimated|argued|noted|claimed|stated|surveyed|asked|"
-                          r"published|released|issued|announced|dated|signed|posted|shipped\s+it\s+as\s+[\w.-]+)\s*$",
+                          r"published|released|issued|announced|dated|signed|posted|fielded|conducted|held|"
+                          r"shipped\s+it\s+as\s+[\w.-]+)\s*$",
                           re.I)
 _DOC_AFTER = re.compile(r"\s*(?:memo|report|interview|essay|post|paper|letter|statement|announcement|blog|keynote|"
                         r"podcast|survey|filing|earnings\s+call)\b", re.I)
 _SPEAKER_AFTER_DATE = re.compile(r"\s*,\s*(?:[A-Z][\w.'’&-]*\s+){1,5}(?:said|says|announced|told|wrote|predicted|"
                                  r"claimed|argued|noted|revealed|confirmed)\b")
+
+
+_PAST_SPAN = re.compile(r"\blast\s+(?:year|month|week|quarter|decade)\b|\bago\b", re.I)
+_COUNTED_IN = re.compile(r"\b(?:second|third|fourth|fifth|sixth|several|multiple|many|numerous|repeated)\s+(?:\w+\s+)?"
+                         r"(?:delays?|postponements|times|releases|launches|updates|versions)\s+$", re.I)
+# A question forecasts nothing: "When will China's models reach Fable-level?", "Which companies will have …"
+_QUESTION_OPENER = re.compile(r"^\W*(?:Which|When|Will|What|How|Who|Could|Can|Would|Is|Are|Does|Do)\b"
+                              r"(?!\s+(?:to|if)\b)")
+
+
+def _past_or_counted(text: str, s: int, d: DateInterval) -> bool:
+    """ "in January of last year", "two years ago"; "the third delay in roughly nine months": never a deadline."""
+    return _PAST_SPAN.search(d.text) is not None or _COUNTED_IN.search(text, 0, s) is not None
+
+
+def _is_question(text: str) -> bool:
+    t = text.rstrip(" \"'”’)*")
+    return t.endswith("?") or (_QUESTION_OPENER.match(text) is not None and not t.endswith((".", "!", ":")))
 
 
 def _when_said(text: str, s: int, e: int, d: DateInterval) -> bool:
@@ -369,6 +390,8 @@ def _deadlines(ctx: SentCtx) -> list[tuple[int, int, DateInterval]]:
     scene = _scene_date(ctx)
     out = []
     for s, e, d in ctx.dates:
+        if _past_or_counted(ctx.text, s, d):
+            continue
         if d.bound in ("ago", "after") or (d.start is None and d.end is None and not d.relative) or \
                 _REPORT_DATE.search(ctx.text, 0, s) or d.text.lower().startswith("as of") or (s, e, d) == scene or \
                 _when_said(ctx.text, s, e, d):
@@ -401,7 +424,7 @@ def _scene_date(ctx: SentCtx) -> tuple[int, int, DateInterval] | None:
 _REPORT_DATE = re.compile(r"(?:(?:^|[.:;]\s+|\n)[\s*\"“]*(?:On|As\s+of|As\s+at)"
                           r"|\b(?:said|says|predicted|wrote|estimated|argued|noted|claimed|stated|surveyed|asked|"
                           r"published|put\s+out)\s+(?:back\s+)?(?:in|on)"
-                          r"|\([A-Z][\w.&' -]{1,40},|\bwriting\s+\()\s*$", re.I)
+                          r"|\([A-Z][\w.&' -]{1,40},|\bwriting\s+\(|\bet\s+al\.?\s*\()\s*$", re.I)
 
 
 def _forecast_draft(ctx: SentCtx, subject: str | None, target: str, tmodels: list[str],
@@ -671,7 +694,7 @@ _NOT_PROGRESS = re.compile(
     r"billion|trillion|million|GW|gigawatts?|data\s+cent(?:er|re)s?|power\s+plants?|energy|electricity|"
     r"economy|GDP|enterprises?|customers|households|percent\s+of|%\s+of|regulation|law|act|ban|hire|hiring|"
     r"engineers|staff|employees|exports?|cleared|sanctions?|licen[cs]es?|report|annual|earnings|results|conference|"
-    r"event|hearing|chips?|GPUs?|processors?|updated|update)\b", re.I)
+    r"event|hearing|chips?|GPUs?|processors?|updated|update|partnership|deal|contract|agreement)\b", re.I)
 _PROGRESS = re.compile(
     r"\b(?:model|models|LLMs?|chatbot|AGI|ASI|superintelligen\w*|capabilit\w*|state[- ]of[- ]the[- ]art|parity|"
     r"surpass|overtake|catch\s+up|successor|flagship|human-level|smarter|autonomous\w*|superhuman|"
@@ -755,6 +778,8 @@ def _model_before(ctx: SentCtx) -> Ent | None:
         if prev is None:
             return None
         models = [e for e in prev.ents if e.kind == "MODEL" and not (e.model_id or "").startswith("family:")]
+        if not models:
+            models = [e for e in _version_names(prev) if e.model_id is None]  # "V4", 'codenamed "Avocado"'
         if models:
             return models[-1]
         prev = prev.prev
@@ -856,6 +881,8 @@ def forecast_claims(ctx: SentCtx, generic: bool = True) -> list[Draft]:
     Release plans ("slated for Q3 2026") count; stated goals ("aims to surpass the US by 2030") are kept with
     is_goal. Without a deadline there is nothing to check later, so no forecast is emitted.
     """
+    if _is_question(ctx.text):
+        return []
     kept = lead_kept_claims(ctx)
     if kept:
         return kept

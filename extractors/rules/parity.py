@@ -23,7 +23,7 @@ _PARITY = re.compile(
     r"at\s+the\s+level\s+of)|(?:performance|capabilit(?:y|ies)|results?|quality)\s+(?:comparable|equivalent)\s+to|"
     r"(?:gap|lead)\s+(?:has\s+|had\s+|is\s+|was\s+)?[“\"‘']?(?:now\s+|all\s+but\s+|effectively\s+|largely\s+|"
     r"essentially\s+|basically\s+)?(?:closed|vanished|disappeared|evaporated|gone|collapsed)|"
-    r"(?:performance|capability|quality)\s+gap\s+between\s+[^.;]{3,80}?\s+(?:has|have|had)\s+[“\"‘']?(?:now\s+|all\s+but\s+|"
+    r"(?:performance|capability|quality)\s+gap\s+between\s+[^.;]{3,80}?\s+[“\"‘']?(?:has|have|had)\s+[“\"‘']?(?:now\s+|all\s+but\s+|"
     r"effectively\s+|largely\s+|essentially\s+|basically\s+)?(?:closed|vanished|disappeared|evaporated|collapsed)|"
     r"(?:reached|reach(?:es|ing)?)\s+the\s+(?:global\s+|AI\s+|capability\s+)?frontier|"
     r"(?:reached|reach(?:es)?|hit)\s+the\s+(?:same\s+)?level\s+of|"
@@ -37,12 +37,19 @@ _PARITY = re.compile(
     r"match(?:es|ed|ing)?\s+or\s+(?:beat|beats|surpass\w*|exceed\w*|outperform\w*)|"
     r"match(?:es|ed|ing)?\s+the\s+(?:[\w-]+\s+){1,2}(?:performance|capabilit(?:y|ies)|level)\s+of|"
     r"within\s+spitting\s+distance\s+of|"
+    # "GLM-5.2 at Opus 4.8 levels", "perform at the levels of top American models", "as smart as top US models",
+    # "in no way inferior to GPT-4", "see open models catch up to the closed labs"
+    r"(?<=\s)at(?=\s+(?-i:[A-Z])[\w.’'-]*(?:\s+[\w.’'-]+){0,3}?[- ]levels?\b)|"
+    r"perform(?:s|ed|ing)?\s+at\s+the\s+levels?\s+of|"
+    r"as\s+(?:smart|capable|strong|powerful|intelligent)\s+as|"
+    r"(?:in\s+no\s+way|not|no)\s+inferior\s+to|no\s+worse\s+than|"
+    r"catch(?:es)?\s+up\s+(?:with|to)|"
     r"(?<!against\s)(?<!open\s)(?<!its\s)(?<!their\s)(?<!other\s)(?<!and\s)"
     r"(?:match(?:e[sd]|ing)?|rival(?:s|ed|led|ing)|equal(?:s|ed|led))(?=\s+(?:the\s+)?(?:(?-i:[A-Z])|(?:top|leading|"
     r"frontier|proprietary|closed|best|western|american|state)\b)))\b", re.I)
 # Parity phrases that need a named comparator right after them (a model, lab or group).
 _NEEDS_REF = re.compile(r"match|rival|equal|perform|scor|comparable|equivalent|good\s+as|level\s+of|similar|analogous|"
-                        r"ballpark|\sat$", re.I)
+                        r"ballpark|\sat$|^at$|\sas$|inferior|worse|catch", re.I)
 
 
 # "managed to match", "is said to perform similarly to": a report of what happened, not a plan
