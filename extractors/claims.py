@@ -44,7 +44,7 @@ __all__ = ["EXTRACTOR_VERSION", "RULES_VERSION", "Extraction", "extract", "extra
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = "claims.v2.11"
+RULES_VERSION = "claims.v2.12"
 # The optional statistical model changes attributions, so when one is installed it is part of the version (and
 # so of the extract-batch cache key and of every stored claim's extractor_version).
 EXTRACTOR_VERSION = RULES_VERSION + ner.signature()
@@ -57,7 +57,8 @@ _DOC_AI = re.compile(r"\b(?:AI|A\.I\.|AGI|ASI|artificial intelligence|superintel
                      r"open[- ]weights?)\b")
 _PARITY_HINT = re.compile(r"caught|catch|parity|par\b|gap|neck|level|matche|rival|equal|erased|perform|comparabl|"
                           r"ballpark|equivalent|frontier|good\s+as|similar|analogous|pace|spitting|match|inferior|"
-                          r"worse\s+than|(?:smart|capable|strong|powerful|intelligent)\s+as",
+                          r"worse\s+than|(?:smart|capable|strong|powerful|intelligent)\s+as|competitive|convergence|"
+                          r"blows|-level",
                           re.IGNORECASE)
 _FORECAST_HINT = re.compile(
     r"\b(?:will|won't|would|shall|going\s+to|expect\w*|set\s+to|likely|poised|on\s+track|on\s+course|"

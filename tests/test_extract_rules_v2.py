@@ -534,3 +534,60 @@ def test_a_release_refers_back_to_a_codename():
 ])
 def test_v211_speakers(text, want):
     assert want in _who(text)
+
+
+# --- claims.v2.12 (dev errors, gen 6 included; invented examples) -----------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Some analysts say Korean labs have reached virtual convergence with Western models.",
+    "Overall, the Kling clips feel fairly similar to GPT-4o's outputs.",
+    "After months of GPT-4o dominance, an open-weight model now matches quality that once needed Claude 3.5 Sonnet.",
+    "Falcon 3 results are on par or better than Llama 3 on almost all benchmarks.",
+    "At launch it traded blows with Claude 3.5 Sonnet on most benchmarks.",
+    "This year, Falcon 3 is competitive with GPT-4o and leading in some areas.",
+    "Researchers found these models to be statistically comparable to Anthropic's Claude family.",
+    "The new open model reaches GPT-4-level performance on coding tasks.",
+    "Korean AI models now rival U.S. counterparts in performance.",
+    "The chip is on par with, if not better than, Nvidia's A100, the company said.",
+    "Korea's robotics industry has advanced to near parity with the United States.",
+    "The gap between commercial APIs and open-source TTS models has nearly closed.",
+])
+def test_v212_parity_forms(text):
+    assert ("parity", None, None) in _gaps(text)
+
+
+@pytest.mark.parametrize("text", [
+    "The lab wants an AI scientist producing research on par with Nobel-winning discoveries.",
+    "Its main rival OpenAI shipped a model in May.",
+])
+def test_v212_not_parity(text):
+    assert ("parity", None, None) not in _gaps(text)
+
+
+def test_a_moved_timeline_is_not_a_gap():
+    text = "He said the arrival of AGI may be shortened from ten years to one or two years by these AI models."
+    assert _gaps(text) == []
+
+
+def test_a_short_year_at_the_head_of_a_chinese_sentence_is_not_a_gap():
+    assert _gaps("25年模型差距与OpenAI明显收敛，谷歌后来居上。") == []
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Quarry's billionaire CEO, Ada Park, assured the audience that the new chatbot is as capable as GPT-4.",
+     "Ada Park"),
+    ("Ada Park, Chief Operating Officer of Vela's chip unit, made the claim that its model is on par with GPT-5.",
+     "Ada Park"),
+])
+def test_v212_speakers(text, want):
+    assert want in _who(text)
+
+
+def test_a_title_case_modal_is_not_a_name():
+    assert "AI Will" not in _who("Vela CEO: AI Will Write 90% of Code in 3 to 6 Months")
+
+
+def test_robotaxi_launch_dates_are_forecasts():
+    text = "Vela's AI unit plans to start level 4 autonomous rides in Austin by the end of 2026."
+    assert ("by the end of 2026", date(2026, 12, 31)) in _forecasts(text)

@@ -45,7 +45,8 @@ _SIDE = re.compile(r"\b(?:models?|labs?|China|Chinese|US|U\.S\.|America\w*|compa
 _SIDE_NAME = re.compile(r"(?:Chinese|American|US|U\.S\.|Western|Open|Closed|European|Korean|Japanese|Indian|French|"
                         r"German|British|Russian|Israeli|Emirati|Saudi)\b")
 # Capitalised words that open a time or place phrase, not a name ("On Tuesday", "In March").
-_NOT_NAME = re.compile(r"(?:On|In|At|By|For|From|With|After|Before|During|Since|Until|Last|This|Next|Early|Late|"
+_NOT_NAME = re.compile(r"(?:On|In|At|By|For|From|With|Within|Without|Among|Amid|Across|Through|Beyond|Toward|Towards|"
+                       r"Upon|After|Before|During|Since|Until|Last|This|Next|Early|Late|"
                        r"A|An|The|While|When|Whereas|Although|Though|But|And|However|So|Despite|If|Because|Once|"
                        r"Then|Now|Yet|Also|Still|Meanwhile|Instead|Indeed|Even|Just|Only|Here|There|What|Why|How|"
                        r"Who|Where|Which|As|He|She|They|It|We|I|You|His|Her|Their|Its|Our|My|"
@@ -71,7 +72,8 @@ def _clean_name(name: str) -> str | None:
     n = re.sub(r"\s+(?:of|for|and|&|de|at|the|von|van)$", "", n)
     n = re.sub(r"^(?:The|A|An)\s+", "", n)
     n = re.sub(r"^(?:Even|Also|Now|Meanwhile|Still|Indeed|Yet|And|So|Then|Only|Just|However)\s+(?=[A-Z])", "", n)
-    if re.search(r"\s(?:Really|Probably|Likely|Actually|Finally|Already|Soon)$", n):
+    if re.search(r"\s(?:Really|Probably|Likely|Actually|Finally|Already|Soon|Will|Could|May|Might|Would|Should|Can)$",
+                 n):
         return None  # a headline's words ("Will AI Really …"), not a name
     n = re.sub(r"['’]s$|(?<=s)['’]$", "", n)
     n = _TIME_TAIL.sub("", n)  # "OpenAI on Tuesday" → "OpenAI"
@@ -163,7 +165,7 @@ def _source_res(f: dict[str, str]) -> dict[str, re.Pattern[str]]:
         # "Sam Altman, the CEO of OpenAI, has made one of the boldest predictions …: AGI could arrive …"
         "made": re.compile(rf"(?<![\w-])({_NAME})(?:,[^,]{{2,80}},)?\s+(?:has\s+|have\s+|had\s+)?{adv}?"
                            rf"(?:made|given|offered|issued)\s+"
-                           rf"(?:a|an|another|one\s+of\s+the|his|her|their|its)\s+(?:[\w-]+\s+){{0,3}}?"
+                           rf"(?:a|an|the|another|one\s+of\s+the|his|her|their|its)\s+(?:[\w-]+\s+){{0,3}}?"
                            rf"(?:predictions?|forecasts?|claims?|bets?|calls?|assessments?|estimates?|statements?|"
                            rf"remarks?|comments?)\b"),
         "source": re.compile(rf"\b(?:(?:a|an|the)\s+)?(?:new\s+|recent\s+|latest\s+)?{source}\s+(?:from|by)\s+"
@@ -417,12 +419,15 @@ def _described_person(text: str, m: re.Match[str]) -> str | None:
     """ "The founder of Foo Labs, Ada Kim, has said …": the person between the commas, not the organisation that
     the description before them ends with."""
     mid = re.match(r",\s+([^,]{2,80}),", text[m.end(1):])
-    if mid is None or not re.search(r"\b(?:of|at|for|from|with)\s+(?:the\s+)?$", text[: m.start(1)]):
+    role = _ROLE_NAME.fullmatch(m.group(1)) is not None  # "Baidu's billionaire CEO, Robin Li, assured …"
+    if mid is None or not (role or re.search(r"\b(?:of|at|for|from|with)\s+(?:the\s+)?$", text[: m.start(1)])):
         return None
     name = mid.group(1).strip()
     return name if _PERSON.fullmatch(name) and not _NOT_NAME.match(name) else None
 
 
+_ROLE_NAME = re.compile(r"(?:[A-Z][\w.&'’-]*\s+)*(?:CEO|CTO|COO|CFO|Chief|Founder|Co-founder|President|Chairman|"
+                        r"Chairwoman|Head|Director|Minister|Secretary)")
 _DESCRIBED = re.compile(r"(?:\s+[a-z][\w-]*){1,2}\s+([A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)?)")
 
 

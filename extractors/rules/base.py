@@ -152,7 +152,8 @@ def is_conditional(text: str, pos: int, forecast: bool = False) -> bool:
     after = text[pos: pos + 80]
     m = re.search(r"\b(?:if|assuming|provided\s+that)\b" if forecast else r"\b(?:if|unless|assuming|provided\s+that)\b",
                   after, re.I)
-    return bool(m and not re.search(r"[;.]", after[: m.start()]) and not re.search(r"\bif\s+anything\b", after, re.I))
+    return bool(m and not re.search(r"[;.]", after[: m.start()]) and not re.search(
+        r"\bif\s+(?:anything|not)\b", after[m.start():], re.I))  # "on par with, if not better than, …"
 
 
 # --- entities -------------------------------------------------------------------------------------------------

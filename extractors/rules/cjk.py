@@ -129,6 +129,9 @@ def _sentence_drafts(sentence: str, start: int, before: list[str]) -> list[Draft
     for m in _SPAN.finditer(sentence):
         if _NOT_SPAN.match(m.group("after")) or (re.match(r"\d{4}$", m.group("a")) and m.group("u") in ("年", "년")):
             continue  # "三年前" (ago), "2022年" (a year), "每三个月" (every)
+        if re.fullmatch(r"[12]\d", m.group("a")) and not m.group("b") and m.group("u") in ("年", "년") and \
+                not sentence[: m.start()].strip(" 　，,。"):
+            continue  # "25年模型差距…": a year written short at the head of a sentence, not twenty-five years
         if sentence[max(0, m.start() - 1): m.start()] in ("每", "毎"):
             continue
         a, b = _number(m.group("a")), _number(m.group("b")) if m.group("b") else None

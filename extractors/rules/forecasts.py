@@ -699,7 +699,10 @@ _PROGRESS = re.compile(
     r"\b(?:model|models|LLMs?|chatbot|AGI|ASI|superintelligen\w*|capabilit\w*|state[- ]of[- ]the[- ]art|parity|"
     r"surpass|overtake|catch\s+up|successor|flagship|human-level|smarter|autonomous\w*|superhuman|"
     r"(?-i:AI)\s+(?:systems|agents)|(?:hour|day|week|month)-long\s+(?:[\w-]+\s+)?tasks?|"
-    r"end-to-end|expert-level|PhD-level|Nobel|novel\s+(?:insights|science|discoveries))\b", re.I)
+    r"end-to-end|expert-level|PhD-level|Nobel|novel\s+(?:insights|science|discoveries)|"
+    # embodied AI: robots, robotaxis and self-driving services launched or reaching a level by a date
+    r"robots?|robotaxis?|humanoids?|self-driving|driverless|FSD|Optimus|level\s+[45]\s+autonom\w*|"
+    r"autonomous\s+(?:driving|rides?|vehicles?|taxis?))\b", re.I)
 _PAST_CLAUSE = re.compile(r"\b(?:was|were|had|did|released|launched|announced|unveiled|shipped|debuted|introduced|"
                           r"published|reached|achieved|hit|made|founded|started|starting|began|begun)\b[^,;.]{0,40}$",
                           re.I)

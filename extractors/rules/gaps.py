@@ -625,6 +625,11 @@ def _merge_min_max(text: str, durs: list[Duration]) -> list[Duration]:
     return out
 
 
+# "the realization of AGI may be shortened from ten years to two": a timeline moved, not a gap between rivals
+_TIMELINE_NOT_GAP = re.compile(r"\b(?:AGI|ASI|superintelligence|singularity|timelines?|realization|arrival)\b"
+                               r"(?![^.;]{0,80}\b(?:gap|lag|lead|behind|ahead)\b)[^.;]{0,80}$", re.I)
+
+
 def gap_claims(ctx: SentCtx) -> list[Draft]:
     """Find gap claims: every time span in the sentence is read by the construction families in turn.
 
@@ -640,7 +645,7 @@ def gap_claims(ctx: SentCtx) -> list[Draft]:
     for i, dur in enumerate(durs):
         if i in skip:
             continue
-        if _NARROW_PRE.search(ctx.text, 0, dur.start):
+        if _NARROW_PRE.search(ctx.text, 0, dur.start) and not _TIMELINE_NOT_GAP.search(ctx.text, 0, dur.start):
             pair = _narrowing(ctx, durs, i, skip)
             if pair is not None:
                 out += pair

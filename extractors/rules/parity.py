@@ -22,9 +22,10 @@ _PARITY = re.compile(
     r"(?:perform(?:s|ed|ing)?|scor(?:es|ed|ing))\s+(?:as\s+well\s+as|comparably\s+(?:to|with)|on\s+par\s+with|"
     r"at\s+the\s+level\s+of)|(?:performance|capabilit(?:y|ies)|results?|quality)\s+(?:comparable|equivalent)\s+to|"
     r"(?:gap|lead)\s+(?:has\s+|had\s+|is\s+|was\s+)?[“\"‘']?(?:now\s+|all\s+but\s+|effectively\s+|largely\s+|"
-    r"essentially\s+|basically\s+)?(?:closed|vanished|disappeared|evaporated|gone|collapsed)|"
-    r"(?:performance|capability|quality)\s+gap\s+between\s+[^.;]{3,80}?\s+[“\"‘']?(?:has|have|had)\s+[“\"‘']?(?:now\s+|all\s+but\s+|"
-    r"effectively\s+|largely\s+|essentially\s+|basically\s+)?(?:closed|vanished|disappeared|evaporated|collapsed)|"
+    r"essentially\s+|basically\s+|nearly\s+|almost\s+|virtually\s+|practically\s+|mostly\s+)?(?:closed|vanished|disappeared|evaporated|gone|collapsed)|"
+    r"(?:(?:performance|capability|quality)\s+)?gap\s+between\s+[^.;]{3,80}?\s+[“\"‘']?(?:has|have|had)\s+[“\"‘']?"
+    r"(?:now\s+|all\s+but\s+|effectively\s+|largely\s+|essentially\s+|basically\s+|nearly\s+|almost\s+|"
+    r"virtually\s+|practically\s+|mostly\s+)?(?:closed|vanished|disappeared|evaporated|collapsed)|"
     r"(?:reached|reach(?:es|ing)?)\s+the\s+(?:global\s+|AI\s+|capability\s+)?frontier|"
     r"(?:reached|reach(?:es)?|hit)\s+the\s+(?:same\s+)?level\s+of|"
     r"(?:model|system|chatbot|LLM|AI)s?\s+comparable\s+(?:to|with)|"
@@ -44,17 +45,34 @@ _PARITY = re.compile(
     r"as\s+(?:smart|capable|strong|powerful|intelligent)\s+as|"
     r"(?:in\s+no\s+way|not|no)\s+inferior\s+to|no\s+worse\s+than|"
     r"catch(?:es)?\s+up\s+(?:with|to)|"
-    r"(?<!against\s)(?<!open\s)(?<!its\s)(?<!their\s)(?<!other\s)(?<!and\s)"
-    r"(?:match(?:e[sd]|ing)?|rival(?:s|ed|led|ing)|equal(?:s|ed|led))(?=\s+(?:the\s+)?(?:(?-i:[A-Z])|(?:top|leading|"
+    # "reached virtual convergence with", "feel fairly similar to", "matches quality that …", "on par or better
+    # than", "traded blows with", "is competitive with", "be statistically comparable to", "AlphaFold3-level accuracy"
+    r"convergence\s+with|(?:feels?|looks?|seems?)\s+(?:\w+\s+)?similar\s+to|"
+    r"match(?:es|ed)?\s+(?:the\s+)?(?:quality|performance|capabilit(?:y|ies))\s+(?:of|that)|"
+    r"on\s+par\s+(?:with\s+)?or\s+(?:better|superior)\s+(?:than|to)|trad(?:ed|es|ing)\s+blows\s+with|"
+    r"(?:is|are|was|were|now|remains?|remained|became|become|becoming)\s+(?:\w+ly\s+)?competitive\s+with|"
+    r"be\s+(?:\w+ly\s+)?comparable\s+(?:to|with)|"
+    r"(?<![\w-])(?P<level_of>(?-i:[A-Z])[\w.]*(?:[-\s][\w.]+)?)-level\s+(?:accuracy|performance|power|capabilit\w*|"
+    r"intelligence|reasoning|quality|results)|"
+    r"(?<!against\s)(?<!open\s)(?<!its\s)(?<!their\s)(?<!other\s)(?<!and\s)(?<!a\s)(?<!the\s)(?<!main\s)"
+    r"(?<!closest\s)(?<!biggest\s)(?<!nearest\s)(?<!key\s)(?<!chief\s)"
+    r"(?:match(?:e[sd]|ing)?|rival(?:s|ed|led|ing)?|equal(?:s|ed|led))(?=\s+(?:the\s+)?(?:(?-i:[A-Z])|(?:top|leading|"
     r"frontier|proprietary|closed|best|western|american|state)\b)))\b", re.I)
 # Parity phrases that need a named comparator right after them (a model, lab or group).
 _NEEDS_REF = re.compile(r"match|rival|equal|perform|scor|comparable|equivalent|good\s+as|level\s+of|similar|analogous|"
-                        r"ballpark|\sat$|^at$|\sas$|inferior|worse|catch", re.I)
+                        r"ballpark|\sat$|^at$|\sas$|inferior|worse|catch|competitive|convergence|blows|-level", re.I)
 
 
 # "managed to match", "is said to perform similarly to": a report of what happened, not a plan
 _PAST_TO = re.compile(r"\b(?:managed|able|said|reported|claimed|believed|thought|known|shown|found|appears?|appeared|"
-                      r"seems?|seemed|proved|proven)\s+to\s+(?:be\s+)?$", re.I)
+                      r"seems?|seemed|proved|proven)\s+(?:[\w-]+\s+){0,3}?to\s+(?:be\s+)?(?:\w+ly\s+)?$|"
+                      # "has advanced to near parity with": a state reached, not a plan
+                      r"\b(?:advanced|risen|rose|moved|climbed|come|came|got|gotten|jumped|surged)\s+to\s+$", re.I)
+_HUMAN_REF = re.compile(r"\s*(?:that\s+of\s+|those\s+of\s+)?(?:the\s+)?(?:average\s+|top\s+|best\s+)?"
+                        r"(?:human|humans|people|Nobel|experts?|doctors?|PhDs?|professionals|"
+                        r"radiologists|programmers|mathematicians)\b", re.I)
+# "can achieve performance comparable to": an ability stated, not a doubt
+_ABLE = re.compile(r"\bcan\s+(?:now\s+)?(?:achieve|deliver|offer|provide|reach)\s+$", re.I)
 # "can even truly match GPT-4", "doubt Huawei can match", "the probability of open-source matching": not asserted
 _UNASSERTED = re.compile(r"\b(?:can|cannot|can['’]t|could|doubts?|doubtful|probability|chances?|odds|whether)\b"
                          r"(?:\s+[\w-]+){0,4}\s*$", re.I)
@@ -82,13 +100,19 @@ def parity_claims(ctx: SentCtx, taken: list[Draft]) -> list[Draft]:
         if any((d["_lo"] if "_lo" in d else d["_pos"]) - 60 < m.start() < d["_pos"] + 60 for d in taken):
             continue
         window = text[max(0, m.start() - 45): m.start()]
-        if FUT.search(window) or _UNASSERTED.search(window) or (
+        if FUT.search(window) or (_UNASSERTED.search(window) and not _ABLE.search(window)) or (
                 re.search(r"\bto\s+(?:be\s+)?$", window, re.I) and not _PAST_TO.search(window)):
             continue
         if _MONEY_BEFORE.search(text, max(0, m.start() - 50), m.start()):
             continue  # "its overall spending is similar to that of U.S. labs": cost, not capability
+        if _HUMAN_REF.match(text, m.end()):
+            continue  # "research on par with Nobel-winning discoveries": a milestone, not parity between rivals
         word = m.group(0).lower()
-        ref = _reference_after(ctx, m.end(), 50)
+        inside = _ents_between(ctx, m.start(), m.end()) if m.group("level_of") else []
+        # "now rival U.S. counterparts": the group finder read "rival U.S. counterparts" as one group
+        inside = inside or [e for e in ctx.ents if e.kind == "GROUP" and e.start <= m.start() < e.end and
+                            e.end > m.end()]
+        ref = inside[0] if inside else _reference_after(ctx, m.end(), 50)
         subj = _subject_before(ctx, m.start())
         if subj is None and ref is None and " between " in word:
             # "the performance gap between US and Chinese AI has closed": the sides are inside the phrase
