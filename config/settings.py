@@ -90,6 +90,9 @@ class Settings(BaseModel):
     # a few hundred MB is ample; the limit caps the pages a session keeps resident as the warehouse grows.
     duckdb_memory_limit: str = "256MB"
     duckdb_threads: int = Field(default=0, ge=0)
+    # The budget of a user's own query (`claimwatch sql`): a one-off read that may sort or join the whole history,
+    # so it gets more room than a pipeline session before DuckDB spills to disk ("" = the pipeline's limit).
+    duckdb_query_memory_limit: str = "1GB"
 
     @model_validator(mode="after")
     def _fill_user_agent(self) -> Settings:
@@ -147,7 +150,10 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
 
     # Every writer in the process opens the warehouse through warehouse.db, which takes paths, not settings.
     set_lock_wait(settings.lock_wait_seconds)
-    set_duckdb_limits(settings.duckdb_memory_limit, settings.duckdb_threads)
+    try:
+        set_duckdb_limits(settings.duckdb_memory_limit, settings.duckdb_threads, settings.duckdb_query_memory_limit)
+    except ValueError as exc:
+        raise SettingsError(f"setting {exc}") from exc
     return settings
 
 

@@ -591,3 +591,13 @@ def test_a_title_case_modal_is_not_a_name():
 def test_robotaxi_launch_dates_are_forecasts():
     text = "Vela's AI unit plans to start level 4 autonomous rides in Austin by the end of 2026."
     assert ("by the end of 2026", date(2026, 12, 31)) in _forecasts(text)
+
+
+def test_everyday_delays_do_not_wake_the_rules():
+    """ "delayed" is everywhere in news (trains, budgets): it is not a trigger; the delay words of release plans
+    are ("delaying", "postponed", "pushed", "slipped")."""
+    from extractors.claims import _trigger_words
+
+    future = _trigger_words()["future"]
+    assert not {"delayed", "delays"} & future
+    assert {"delaying", "postponed", "pushed", "slipped"} <= future

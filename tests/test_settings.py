@@ -25,7 +25,7 @@ def clean_env(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     yield tmp_path
     warehouse.db.set_lock_wait(120)
-    warehouse.db.set_duckdb_limits("256MB", 0)
+    warehouse.db.set_duckdb_limits("256MB", 0, "1GB")
 
 
 def test_each_layer_overrides_the_one_before(clean_env, monkeypatch):
@@ -136,3 +136,26 @@ def test_the_command_line_applies_the_same_order(clean_env, monkeypatch):
     monkeypatch.setenv("CLAIMWATCH_SOURCES", "env.toml")
     assert "env-source" in listed()
     assert "flag-source" in listed("--sources", "flag.toml")
+
+
+def test_a_users_query_gets_its_own_memory_budget(clean_env, monkeypatch):
+    from warehouse import writer
+    from warehouse.db import read_only_batches, read_only_query
+
+    db = clean_env / "w.duckdb"
+    with writer(db) as con:
+        con.execute("SELECT 1")
+    load_settings()
+    pipeline = warehouse.db.connect(db, read_only=True)
+    try:
+        assert pipeline.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "244.1 MiB"
+    finally:
+        pipeline.close()
+    assert read_only_query(db, "SELECT current_setting('memory_limit')")[1] == [("953.6 MiB",)]
+    monkeypatch.setenv("CLAIMWATCH_DUCKDB_QUERY_MEMORY_LIMIT", "512MB")
+    load_settings()
+    with read_only_batches(db, "SELECT current_setting('memory_limit') AS m") as batches:
+        assert batches.read_all().column("m").to_pylist() == ["488.2 MiB"]
+    monkeypatch.setenv("CLAIMWATCH_DUCKDB_QUERY_MEMORY_LIMIT", "lots")
+    with pytest.raises(SettingsError, match="duckdb_query_memory_limit"):
+        load_settings()

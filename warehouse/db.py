@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import logging
 import random
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,13 +51,23 @@ def set_lock_wait(seconds: float) -> None:
 # zero threads leaves DuckDB's own default.
 DUCKDB_MEMORY_LIMIT = "256MB"
 DUCKDB_THREADS = 0
+# A user's own query (`claimwatch sql`, read_only_query/read_only_batches) runs with this budget instead: it may
+# sort a year of claims (v_gap_timeline), and under 256 MB such sorts spill to disk. "" keeps the limit above.
+DUCKDB_QUERY_MEMORY_LIMIT = "1GB"
+_SIZE = re.compile(r"\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B|bytes)", re.I)
 
 
-def set_duckdb_limits(memory_limit: str, threads: int) -> None:
-    """Set the memory limit and thread count of the DuckDB connections this process opens (from the settings)."""
-    global DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS
+def set_duckdb_limits(memory_limit: str, threads: int, query_memory_limit: str | None = None) -> None:
+    """Set the memory limit and thread count of the DuckDB connections this process opens (from the settings),
+    and the budget of users' read-only queries."""
+    global DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS, DUCKDB_QUERY_MEMORY_LIMIT
     DUCKDB_MEMORY_LIMIT = memory_limit.strip()
     DUCKDB_THREADS = max(int(threads), 0)
+    if query_memory_limit is not None:
+        query = query_memory_limit.strip()
+        if query and not _SIZE.fullmatch(query):
+            raise ValueError(f"duckdb_query_memory_limit {query!r} is not a size such as '1GB' or '512MB'")
+        DUCKDB_QUERY_MEMORY_LIMIT = query
 
 
 def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
@@ -318,7 +329,9 @@ def reader(db_path: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def _lock_down(con: duckdb.DuckDBPyConnection) -> None:
-    """Close a reader to everything but reading the warehouse."""
+    """Close a reader to everything but reading the warehouse (with the budget of a user's query)."""
+    if DUCKDB_QUERY_MEMORY_LIMIT:
+        con.execute(f"SET memory_limit = '{DUCKDB_QUERY_MEMORY_LIMIT}'")  # checked by set_duckdb_limits
     # A read-only connection already refuses writes to the warehouse; closing external access also stops
     # COPY ... TO, ATTACH and file readers, so `claimwatch sql` cannot be used to write anywhere.
     con.execute("SET enable_external_access = false")

@@ -1,4 +1,5 @@
--- Claimed vs measured lag over time: one row per resolved-or-not gap claim, by publication date.
+-- Claimed vs measured lag over time: one row per resolved-or-not gap claim. Unordered, like any view: callers
+-- say `ORDER BY published_at` (a view-level sort would sort a year of claims again under every caller's own).
 CREATE OR REPLACE VIEW v_gap_timeline AS
 SELECT
     published_at,
@@ -22,5 +23,4 @@ SELECT
     url,
     as_of
 FROM v_claim_outcomes
-WHERE kind = 'gap'
-ORDER BY published_at, claim_id;
+WHERE kind = 'gap';
