@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-BLIND_GENERATIONS = ("g8",)
+BLIND_GENERATIONS = ("g9",)
 REQUIRED = ("id", "url", "query", "text", "claims", "type")
 log = logging.getLogger("realtext.build")
 
