@@ -28,7 +28,7 @@ import random
 import socket
 import time
 import zlib
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -424,17 +424,19 @@ class PoliteClient:
         self,
         settings: Settings,
         run_id: str,
-        cache: dict[str, CacheEntry] | None = None,
+        cache: Mapping[str, CacheEntry] | None = None,
         robots: dict[str, RobotsEntry] | None = None,
         *,
         sleep: Sleep | None = None,
     ) -> None:
         self.settings = settings
         self.run_id = run_id
-        self.cache: dict[str, CacheEntry] = cache if cache is not None else {}
         # Conditional headers use the validators known when the run started, never ones learned during it:
-        # a URL fetched twice in one run (a page source that a feed also links) must not 304 itself away.
-        self._validators: dict[str, CacheEntry] = dict(self.cache)
+        # a URL fetched twice in one run (a page source that a feed also links) must not 304 itself away. The
+        # start state is only read (at a year's history it holds a million URLs: never copied); what this run
+        # learns goes to `cache` (and `cache_rows`, which the caller stores).
+        self._validators: Mapping[str, CacheEntry] = cache if cache is not None else {}
+        self.cache: dict[str, CacheEntry] = {}
         self.robots: dict[str, RobotsEntry] = robots if robots is not None else {}
         self.fetches: list[FetchLog] = []
         self.cache_rows: dict[str, dict[str, Any]] = {}
@@ -529,7 +531,7 @@ class PoliteClient:
     def remember(self, resp: Response) -> None:
         """Store a response's validators so the next run sends a conditional GET (call after processing it)."""
         now = datetime.now(UTC).replace(tzinfo=None)
-        prev = self.cache.get(resp.url)
+        prev = self.cache.get(resp.url) or self._validators.get(resp.url)
         if resp.not_modified:
             entry = CacheEntry(
                 etag=resp.etag or (prev.etag if prev else None),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -56,7 +56,9 @@ T = TypeVar("T")
 class IngestState:
     """What a run needs to be incremental: HTTP validators, cursors, known raw items and cached robots.txt."""
 
-    http_cache: dict[str, CacheEntry] = field(default_factory=dict)
+    # Read-only during a run (the warehouse hands over an index over a million stored validators, see
+    # warehouse.ingest_state); a plain dict is updated with what the run learned (a caller that reuses its state).
+    http_cache: Mapping[str, CacheEntry] = field(default_factory=dict)
     cursors: dict[str, str | None] = field(default_factory=dict)
     known_item_ids: set[str] = field(default_factory=set)
     robots: dict[str, RobotsEntry] = field(default_factory=dict)
@@ -154,6 +156,8 @@ async def ingest_async(
     finally:
         if own:
             await client.aclose()
+    if isinstance(state.http_cache, dict) and client.cache:
+        state.http_cache.update(client.cache)
     result = IngestResult(
         fetches=list(client.fetches), cache_rows=list(client.cache_rows.values()),
         robots_rows=list(client.robots_rows.values()), bodies_downloaded=client.bodies_downloaded,

@@ -136,3 +136,38 @@ def test_a_failing_sink_fails_the_fetch(srv: FixtureServer, creds):
     with pytest.raises(OSError, match="disk full"):
         raw_ingest(corpus_sources(srv), IngestState(), fast_settings(retries=0), "run-f", posts=posts, sink=sink,
                    sink_size=2)
+
+
+def test_stored_validators_are_read_lazily_and_never_copied(tmp_path: Path):
+    """A year of history holds a million validators: the state hands them over as an index over Arrow columns,
+    and the client reads the few it needs without copying the rest."""
+    from collections.abc import Mapping
+
+    from sources.http import CacheEntry, PoliteClient
+    from warehouse.ingest_state import ValidatorIndex
+
+    con = open_db(tmp_path / "w.duckdb")
+    try:
+        migrate(con)
+        con.execute("INSERT INTO http_cache SELECT 'https://a.example/' || i, 'e' || i, NULL, 's' || i, 200, "
+                    "now()::TIMESTAMP FROM range(1000) t(i)")
+        state = state_from_db(con)
+    finally:
+        con.close()
+    assert isinstance(state.http_cache, ValidatorIndex) and len(state.http_cache) == 1000
+    assert state.http_cache["https://a.example/7"] == CacheEntry(etag="e7", last_modified=None, sha256="s7")
+    assert "https://a.example/1000" not in state.http_cache
+
+    class NoCopy(Mapping[str, CacheEntry]):
+        def __getitem__(self, url: str) -> CacheEntry:
+            return state.http_cache[url]
+
+        def __iter__(self):
+            raise AssertionError("the client copied the stored validators")
+
+        def __len__(self) -> int:
+            return len(state.http_cache)
+
+    client = PoliteClient(fast_settings(), "t", cache=NoCopy())
+    assert client._validators["https://a.example/3"].etag == "e3"
+    assert client.cache == {}

@@ -8,6 +8,7 @@ retry_queue replace per URL). sources/ fetches and never touches the warehouse; 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 
 import duckdb
@@ -26,15 +27,34 @@ def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(rows[0][0])
 
 
+class ValidatorIndex(Mapping[str, CacheEntry]):
+    """The stored HTTP validators as Arrow columns, one CacheEntry made only for a URL that is asked for: a run
+    looks up a few thousand of the million URLs a year of history holds."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self._table = table
+        self._row = {url: i for i, url in enumerate(table.column("url").to_pylist())}
+
+    def __getitem__(self, url: str) -> CacheEntry:
+        i = self._row[url]
+        etag, last_modified, sha = (self._table.column(c)[i].as_py() for c in ("etag", "last_modified", "sha256"))
+        return CacheEntry(etag=etag, last_modified=last_modified, sha256=sha)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._row)
+
+    def __len__(self) -> int:
+        return len(self._row)
+
+
 def state_from_db(con: duckdb.DuckDBPyConnection) -> IngestState:
-    """Load validators, cursors, known raw-item ids and cached robots.txt from the warehouse."""
+    """Load validators, cursors, known raw-item ids and cached robots.txt from the warehouse (the validators
+    and ids through Arrow: at a million rows, Python tuples cost seconds per run)."""
     state = IngestState()
-    for url, etag, last_modified, sha in con.execute(
-        "SELECT url, etag, last_modified, sha256 FROM http_cache"
-    ).fetchall():
-        state.http_cache[str(url)] = CacheEntry(etag=etag, last_modified=last_modified, sha256=sha)
+    validators = con.sql("SELECT url, etag, last_modified, sha256 FROM http_cache").to_arrow_table()
+    state.http_cache = ValidatorIndex(validators)
     state.cursors = get_cursors(con)
-    state.known_item_ids = {str(r[0]) for r in con.execute("SELECT item_id FROM raw_items").fetchall()}
+    state.known_item_ids = set(con.sql("SELECT item_id FROM raw_items").to_arrow_table().column(0).to_pylist())
     if _table_exists(con, "robots_cache"):
         for host, body, status, fetched_at in con.execute(
             "SELECT host, body, status, fetched_at FROM robots_cache"
