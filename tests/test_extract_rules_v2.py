@@ -424,12 +424,12 @@ def test_v210_release_moves_and_codenames(text, want):
     assert [t for t, _e in _forecasts(text)] == [want]
 
 
-@pytest.mark.parametrize("text", [
-    "According to a March 3rd memo from Quarry Labs, Pomelo already performs well against GPT-5.",
-    "A rival paper, published in April 2025, argued that AGI would be here by 2032.",
+@pytest.mark.parametrize(("text", "want"), [
+    ("According to a March 3rd memo, Quarry Labs will release its Pomelo-2 AI model by June 2026.", "by June 2026"),
+    ("A rival paper, published in April 2025, argued that AGI would be here by 2032.", "by 2032"),
 ])
-def test_v210_when_something_was_said_is_not_a_deadline(text):
-    assert all(t not in ("March 3rd", "in April 2025") for t, _e in _forecasts(text))
+def test_v210_when_something_was_said_is_not_a_deadline(text, want):
+    assert [t for t, _e in _forecasts(text)] == [want]  # the memo's and the paper's dates are not deadlines
 
 
 @pytest.mark.parametrize(("text", "want"), [
@@ -474,7 +474,7 @@ def test_v210_speakers(text, want):
 
 def test_a_filler_is_not_a_speaker():
     text = "Ben Ode thinks we could reach human-level AI within, let's say, the next three to eight years."
-    assert "let's" not in _who(text, "forecast")
+    assert _who(text, "forecast") == ["Ben Ode"]
 
 
 # --- claims.v2.11 (dev errors, gen 5 included; invented examples) -----------------------------------------------
@@ -585,7 +585,7 @@ def test_v212_speakers(text, want):
 
 
 def test_a_title_case_modal_is_not_a_name():
-    assert "AI Will" not in _who("Vela CEO: AI Will Write 90% of Code in 3 to 6 Months")
+    assert _who("Vela CEO: AI Will Write 90% of Code in 3 to 6 Months") == ["Vela CEO"]
 
 
 def test_robotaxi_launch_dates_are_forecasts():

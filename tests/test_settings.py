@@ -159,3 +159,7 @@ def test_a_users_query_gets_its_own_memory_budget(clean_env, monkeypatch):
     monkeypatch.setenv("CLAIMWATCH_DUCKDB_QUERY_MEMORY_LIMIT", "lots")
     with pytest.raises(SettingsError, match="duckdb_query_memory_limit"):
         load_settings()
+    monkeypatch.setenv("CLAIMWATCH_DUCKDB_QUERY_MEMORY_LIMIT", "1GB")
+    monkeypatch.setenv("CLAIMWATCH_DUCKDB_MEMORY_LIMIT", "a lot")
+    with pytest.raises(SettingsError, match="duckdb_memory_limit"):
+        load_settings()

@@ -61,13 +61,18 @@ def set_duckdb_limits(memory_limit: str, threads: int, query_memory_limit: str |
     """Set the memory limit and thread count of the DuckDB connections this process opens (from the settings),
     and the budget of users' read-only queries."""
     global DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS, DUCKDB_QUERY_MEMORY_LIMIT
-    DUCKDB_MEMORY_LIMIT = memory_limit.strip()
+    DUCKDB_MEMORY_LIMIT = _size("duckdb_memory_limit", memory_limit)
     DUCKDB_THREADS = max(int(threads), 0)
     if query_memory_limit is not None:
-        query = query_memory_limit.strip()
-        if query and not _SIZE.fullmatch(query):
-            raise ValueError(f"duckdb_query_memory_limit {query!r} is not a size such as '1GB' or '512MB'")
-        DUCKDB_QUERY_MEMORY_LIMIT = query
+        DUCKDB_QUERY_MEMORY_LIMIT = _size("duckdb_query_memory_limit", query_memory_limit)
+
+
+def _size(name: str, value: str) -> str:
+    """A DuckDB memory size as given ("256MB", "1GB"; "" for DuckDB's default), or a ValueError naming the setting."""
+    size = value.strip()
+    if size and not _SIZE.fullmatch(size):
+        raise ValueError(f"{name} {size!r} is not a size such as '1GB' or '512MB'")
+    return size
 
 
 def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:

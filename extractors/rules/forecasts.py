@@ -128,8 +128,7 @@ def _cue_and_target(text: str, pos: int = 0
 
 def _cue_deadline(ctx: SentCtx, anchor: int, after: int) -> tuple[int, int, DateInterval] | None:
     """The deadline of a cue forecast: the first date after the target, else one before it."""
-    dates = [(s, e, d) for s, e, d in ctx.dates if d.bound != "ago" and d.bound != "after" and
-             not _when_said(ctx.text, s, e, d) and not _past_or_counted(ctx.text, s, d)]
+    dates = [(s, e, d) for s, e, d in ctx.dates if not _never_deadline(ctx.text, s, e, d)]
     deadline = next(((s, e, d) for s, e, d in dates if e > after and s >= anchor), None)
     if deadline is None:
         deadline = next(((s, e, d) for s, e, d in dates if s < anchor), None)
@@ -344,10 +343,10 @@ _MORE_ODDS = re.compile(r"^[\s,;]*(?:and|or|while|with|but|versus|vs\.?)?[\s,]*"
 
 # When something was said or written, never a deadline: "published in April 2025", "a January 20th memo",
 # "in February, CEO Sam Altman announced …".
-_SAID_BEFORE = re.compile(r"\b(?:said|says|predicted|wrote|estimated|argued|noted|claimed|stated|surveyed|asked|"
-                          r"published|released|issued|announced|dated|signed|posted|fielded|conducted|held|"
-                          r"shipped\s+it\s+as\s+[\w.-]+)\s*$",
-                          re.I)
+# The verbs of a report, before the date it was made ("said in 2010 that", "published in April 2025").
+_REPORT_VERB = r"said|says|predicted|wrote|estimated|argued|noted|claimed|stated|surveyed|asked|published"
+_SAID_BEFORE = re.compile(rf"\b(?:{_REPORT_VERB}|released|issued|announced|dated|signed|posted|fielded|conducted|held|"
+                          rf"shipped\s+it\s+as\s+[\w.-]+)\s*$", re.I)
 _DOC_AFTER = re.compile(r"\s*(?:memo|report|interview|essay|post|paper|letter|statement|announcement|blog|keynote|"
                         r"podcast|survey|filing|earnings\s+call)\b", re.I)
 _SPEAKER_AFTER_DATE = re.compile(r"\s*,\s*(?:[A-Z][\w.'’&-]*\s+){1,5}(?:said|says|announced|told|wrote|predicted|"
@@ -362,9 +361,11 @@ _QUESTION_OPENER = re.compile(r"^\W*(?:Which|When|Will|What|How|Who|Could|Can|Wo
                               r"(?!\s+(?:to|if)\b)")
 
 
-def _past_or_counted(text: str, s: int, d: DateInterval) -> bool:
-    """ "in January of last year", "two years ago"; "the third delay in roughly nine months": never a deadline."""
-    return _PAST_SPAN.search(d.text) is not None or _COUNTED_IN.search(text, 0, s) is not None
+def _never_deadline(text: str, s: int, e: int, d: DateInterval) -> bool:
+    """What no forecast rule takes as a deadline: "ago" and "after" spans, "in January of last year", "the third
+    delay in roughly nine months", and the moment something was said or written (`_when_said`)."""
+    return (d.bound in ("ago", "after") or _PAST_SPAN.search(d.text) is not None
+            or _COUNTED_IN.search(text, 0, s) is not None or _when_said(text, s, e, d))
 
 
 def _is_question(text: str) -> bool:
@@ -390,11 +391,8 @@ def _deadlines(ctx: SentCtx) -> list[tuple[int, int, DateInterval]]:
     scene = _scene_date(ctx)
     out = []
     for s, e, d in ctx.dates:
-        if _past_or_counted(ctx.text, s, d):
-            continue
-        if d.bound in ("ago", "after") or (d.start is None and d.end is None and not d.relative) or \
-                _REPORT_DATE.search(ctx.text, 0, s) or d.text.lower().startswith("as of") or (s, e, d) == scene or \
-                _when_said(ctx.text, s, e, d):
+        if _never_deadline(ctx.text, s, e, d) or (d.start is None and d.end is None and not d.relative) or \
+                _REPORT_DATE.search(ctx.text, 0, s) or d.text.lower().startswith("as of") or (s, e, d) == scene:
             continue
         if scene is not None and d.relative and scene[2].end is not None:
             d = normalize(d.text, scene[2].end) or d
@@ -422,8 +420,7 @@ def _scene_date(ctx: SentCtx) -> tuple[int, int, DateInterval] | None:
 # "On April 3, Reuters reported …", "As of June 2026, …", "DeepMind predicted in 2010 that …", "(Aschenbrenner,
 # 2024)": when something was said, written or stood, never a deadline.
 _REPORT_DATE = re.compile(r"(?:(?:^|[.:;]\s+|\n)[\s*\"“]*(?:On|As\s+of|As\s+at)"
-                          r"|\b(?:said|says|predicted|wrote|estimated|argued|noted|claimed|stated|surveyed|asked|"
-                          r"published|put\s+out)\s+(?:back\s+)?(?:in|on)"
+                          rf"|\b(?:{_REPORT_VERB}|put\s+out)\s+(?:back\s+)?(?:in|on)"
                           r"|\([A-Z][\w.&' -]{1,40},|\bwriting\s+\(|\bet\s+al\.?\s*\()\s*$", re.I)
 
 

@@ -7,6 +7,9 @@ import re
 from extractors.rules.base import Draft, SentCtx, _blocked, _draft, _ents_between, _reference_after, _subject_before
 from extractors.rules.forecasts import FUT
 
+# How far a gap has closed: "has now / all but / nearly closed".
+_CLOSED_ADV = (r"(?:now\s+|all\s+but\s+|effectively\s+|largely\s+|essentially\s+|basically\s+|nearly\s+|almost\s+|"
+               r"virtually\s+|practically\s+|mostly\s+)")
 _PARITY = re.compile(
     r"\b(?:(?:(?:has|have|had)\s+(?:now\s+|largely\s+|effectively\s+|essentially\s+|all\s+but\s+|finally\s+|"
     r"basically\s+|more\s+or\s+less\s+|mostly\s+|already\s+)?)?caught\s+up(?:\s+(?:with|to))?|"
@@ -21,11 +24,9 @@ _PARITY = re.compile(
     r"(?:performance|capabilities|level|quality)\s+of|"
     r"(?:perform(?:s|ed|ing)?|scor(?:es|ed|ing))\s+(?:as\s+well\s+as|comparably\s+(?:to|with)|on\s+par\s+with|"
     r"at\s+the\s+level\s+of)|(?:performance|capabilit(?:y|ies)|results?|quality)\s+(?:comparable|equivalent)\s+to|"
-    r"(?:gap|lead)\s+(?:has\s+|had\s+|is\s+|was\s+)?[“\"‘']?(?:now\s+|all\s+but\s+|effectively\s+|largely\s+|"
-    r"essentially\s+|basically\s+|nearly\s+|almost\s+|virtually\s+|practically\s+|mostly\s+)?(?:closed|vanished|disappeared|evaporated|gone|collapsed)|"
+    rf"(?:gap|lead)\s+(?:has\s+|had\s+|is\s+|was\s+)?[“\"‘']?{_CLOSED_ADV}?(?:closed|vanished|disappeared|evaporated|gone|collapsed)|"
     r"(?:(?:performance|capability|quality)\s+)?gap\s+between\s+[^.;]{3,80}?\s+[“\"‘']?(?:has|have|had)\s+[“\"‘']?"
-    r"(?:now\s+|all\s+but\s+|effectively\s+|largely\s+|essentially\s+|basically\s+|nearly\s+|almost\s+|"
-    r"virtually\s+|practically\s+|mostly\s+)?(?:closed|vanished|disappeared|evaporated|collapsed)|"
+    rf"{_CLOSED_ADV}?(?:closed|vanished|disappeared|evaporated|collapsed)|"
     r"(?:reached|reach(?:es|ing)?)\s+the\s+(?:global\s+|AI\s+|capability\s+)?frontier|"
     r"(?:reached|reach(?:es)?|hit)\s+the\s+(?:same\s+)?level\s+of|"
     r"(?:model|system|chatbot|LLM|AI)s?\s+comparable\s+(?:to|with)|"
