@@ -34,7 +34,10 @@ def _dt(value: Any) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(float(value), tz=UTC)
+        try:
+            return datetime.fromtimestamp(float(value), tz=UTC)
+        except (ValueError, OverflowError, OSError):
+            return None  # a timestamp past year 9999, NaN or infinity: no date, not a crash
     if isinstance(value, str):
         text = value.strip().replace("Z", "+00:00")
         try:

@@ -225,3 +225,13 @@ def test_parse_post_random_json(data: st.DataObject, platform: str) -> None:
     if doc is not None:
         assert doc.text.strip() and doc.url
     parse_item(item)  # the parse stage's entry point routes posts to the same parser
+
+
+@pytest.mark.parametrize("stamp", [253402300800.0, -1e20, float("inf")])
+def test_a_post_time_out_of_any_calendar_is_no_date(stamp: float) -> None:
+    """Found by the fuzz test above: a Bluesky post whose indexedAt is a number past year 9999 crashed parsing."""
+    body = json.dumps({"post": {"record": {"text": "Open models trail by six months."}, "indexedAt": stamp}})
+    item = RawItem(source="fuzz", source_type="bluesky", kind="post", url="http://127.0.0.1/p", fetched_at=NOW,
+                   content_type="application/json", body=body.encode())
+    doc = parse_post(item)
+    assert doc is None or doc.published_at is None
