@@ -601,3 +601,35 @@ def test_everyday_delays_do_not_wake_the_rules():
     future = _trigger_words()["future"]
     assert not {"delayed", "delays"} & future
     assert {"delaying", "postponed", "pushed", "slipped"} <= future
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # capability measured against people, with a list of deadlines: one forecast each
+    ("Machines are expected to be better than us at proofreading by 2028, composing songs by 2031 and "
+     "piloting ferries by 2035.", [("by 2028", date(2028, 12, 31)), ("by 2031", date(2031, 12, 31)),
+                                    ("by 2035", date(2035, 12, 31))]),
+    ("It is plain within four years that machine learning is going to do better than pathologists.",
+     [("within four years", date(2030, 3, 10))]),
+    ("Vela's researchers said AI could automate all human tasks by 2049.", [("by 2049", date(2049, 12, 31))]),
+])
+def test_capability_against_people(text, want):
+    assert _forecasts(text) == want
+
+
+@pytest.mark.parametrize("text", [
+    "Nurses will be better than us at bedside care by 2030.",             # people, not machines
+    "Machines were better than us at chess by 1997.",                       # no forecast cue
+    "Robots will replace workers in warehouses by 2030.",                   # jobs: optional at most
+])
+def test_capability_lookalikes(text):
+    assert _forecasts(text) == []
+
+
+def test_self_driving_plans_need_no_ai_word():
+    assert _forecasts("Corvo Motors will release self-driving vehicles by 2029.") == [("by 2029", date(2029, 12, 31))]
+    assert _forecasts("Corvo Motors will release new sedans by 2029.") == []
+
+
+def test_a_relative_deadline_restated_as_a_date():
+    got = _forecasts("Park said the carmaker will achieve full self-driving next year, in 2027.", pub=None)
+    assert got == [("in 2027", date(2027, 12, 31))]

@@ -29,6 +29,7 @@ DOCS: dict[str, tuple[date | None, str | None, str | None]] = {
     "fc_agi": (AUG, "feed", "day"),
     "fc_agi_open": (AUG, "url", "day"),
     "fc_undated": (date(2024, 1, 1), "guess", "year"),
+    "fc_unscored": (AUG, "meta", "day"),
     "bound_open": (JAN, "meta", "day"),
     "bound_under": (JAN, "meta", "day"),
     "bound_straddle": (JAN, "meta", "day"),
@@ -56,6 +57,9 @@ CLAIMS = [
     _gap("nodate"),
     _forecast("fc_agi", subject_group={"scope": "frontier"}, deadline_end=date(2030, 12, 31)),
     _forecast("fc_agi_open", subject_group={"scope": "frontier"}),
+    # "open models will match Osprey 9 by mid-2026": a capability forecast whose target no dataset scores
+    _forecast("fc_unscored", subject_group={"openness": "open"}, target_models=["osprey-9"],
+              deadline_end=date(2026, 6, 30)),
     _forecast("fc_undated", subject_group={"openness": "open"}, target_models=["us-c"],
               deadline_end=date(2025, 6, 30)),
     # On 2025-01-15 no Chinese model has matched claude-ref (released 2024-10-27): the lag is at least 80 days.
@@ -123,6 +127,17 @@ def test_forecast_without_data_waits_then_needs_judgment(con: duckdb.DuckDBPyCon
     assert out["fc_agi_open"][:2] == ("needs-judgment", "no-data-source")  # no deadline to wait for
     resolve(con, date(2031, 1, 2))
     assert _outcomes(con, date(2031, 1, 2))["fc_agi"][:2] == ("needs-judgment", "no-data-source")
+
+
+def test_capability_forecast_without_a_target_score_waits_then_needs_judgment(
+        con: duckdb.DuckDBPyConnection) -> None:
+    resolve(con, date(2025, 6, 1))
+    verdict, reason, _m, note = _outcomes(con, date(2025, 6, 1))["fc_unscored"]
+    assert (verdict, reason) == ("pending", "no-target-score") and "osprey-9" in note
+    resolve(con, date(2026, 7, 1))
+    verdict, reason, _m, note = _outcomes(con, date(2026, 7, 1))["fc_unscored"]
+    assert (verdict, reason) == ("needs-judgment", "no-target-score")  # never silently unresolvable
+    assert "osprey-9" in note and "judgment" in note
 
 
 def test_lower_bound_decides_when_the_range_lies_on_one_side(con: duckdb.DuckDBPyConnection) -> None:

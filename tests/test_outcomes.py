@@ -60,7 +60,7 @@ CLAIMS = {
     "fc_pending": _claim("fc_pending", "forecast", date(2024, 8, 1),
                          subject_group={"country": "CN", "openness": "closed"}, target_models=["claude-ref"],
                          deadline_end=date(2026, 12, 31), attributed_to="Carol"),
-    "fc_unresolvable": _claim("fc_unresolvable", "forecast", date(2024, 8, 1), subject_group={"country": "CN"},
+    "fc_no_target_score": _claim("fc_no_target_score", "forecast", date(2024, 8, 1), subject_group={"country": "CN"},
                               target_models=["no-such-model"], deadline_end=date(2025, 1, 1)),
     "fc_flag_flag": _claim("fc_flag_flag", "forecast", date(2024, 8, 1), subject_group={"country": "CN"},
                            target_models=["us-a"], deadline_end=date(2024, 6, 30),
@@ -125,7 +125,7 @@ def test_forecast_verdicts(con: duckdb.DuckDBPyConnection) -> None:
     assert [e["model_id"] for e in json.loads(out["fc_confirmed"][3])][:2] == ["cn-c", "us-c"]
     assert out["fc_incorrect"][0] == "incorrect"
     assert out["fc_pending"][0] == "pending"
-    assert out["fc_unresolvable"][0] == "unresolvable"
+    assert out["fc_no_target_score"][0] == "needs-judgment"  # no dataset scores the target: a person decides
     assert out["fc_flag_flag"][0] == "flagged" and out["fc_flag_dates"][0] == "flagged"
     assert out["fc_release"][0] == "confirmed"
     assert json.loads(out["fc_release"][3])[0]["release_date"] == "2025-03-01"

@@ -41,6 +41,21 @@ def test_release_announcements_are_found(text: str, expected: list[tuple[Any, ..
     assert _releases(text) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Today we are releasing Osprey 4 and Osprey 4 Mini.", ["osprey-4", "osprey-4-mini"]),
+    ("Corvid Labs launched Osprey 4, Osprey 4 Mini and Wren 2 on Tuesday.", ["osprey-4", "osprey-4-mini", "wren-2"]),
+    ("Heron 3 and Heron 3 Flash are now available in the API.", ["heron-3", "heron-3-flash"]),
+    ("Corvid Labs released Osprey 4 / Osprey 4 Pro today.", ["osprey-4", "osprey-4-pro"]),
+    # a model named after the list is no part of it (a rival)
+    ("Corvid Labs released Osprey 4 today, a rival to Heron 3.", ["osprey-4"]),
+    ("Corvid Labs released Osprey 4 today and Quill answered with Heron 3.", ["osprey-4"]),
+])
+def test_every_model_of_one_announcement_is_a_release(text: str, expected: list[str]) -> None:
+    got = _releases(text)
+    assert [m for m, _day, _tf in got] == expected
+    assert len({(day, tf) for _m, day, tf in got}) <= 1  # one announcement: one day, one timeframe for all
+
+
 @pytest.mark.parametrize("text", [
     "Corvid Labs will launch Osprey 4 next month.",            # a plan: a forecast, not a release
     "Osprey 4 is expected to be available in April.",

@@ -66,7 +66,7 @@ _SPEAKER = (
 
 def has_cjk(text: str) -> bool:
     """True when the text holds any Chinese, Japanese or Korean character."""
-    return _CJK.search(text) is not None
+    return not text.isascii() and _CJK.search(text) is not None  # isascii is a flag check: no scan
 
 
 def _number(token: str) -> float | None:

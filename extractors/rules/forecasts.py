@@ -397,7 +397,10 @@ def _deadlines(ctx: SentCtx) -> list[tuple[int, int, DateInterval]]:
         if scene is not None and d.relative and scene[2].end is not None:
             d = normalize(d.text, scene[2].end) or d
         out.append((s, e, d))
-    return out
+    # "next year, in 2019": an undated relative deadline restated as a date right after it is that date
+    return [x for k, x in enumerate(out) if not (
+        x[2].end is None and k + 1 < len(out) and out[k + 1][2].end is not None
+        and re.fullmatch(r"\s*(?:,|\(|—|–|-)\s*", ctx.text[x[1]: out[k + 1][0]]))]
 
 
 _SCENE = re.compile(r"^[\s*\"“]*(?:back\s+)?(?:in|during)\s", re.I)
@@ -606,6 +609,69 @@ def away_claims(ctx: SentCtx) -> list[Draft]:
     return out
 
 
+# Capability measured against people: "machines will be better than us at translating by 2024", "deep learning is
+# going to do better than radiologists within five years", "AI will be able to beat us at everything by 2060".
+_MACHINE = re.compile(
+    r"\b(?:(?-i:AI|A\.I\.|AIs)|artificial\s+intelligence|machines?|computers?|deep\s+learning|machine\s+learning|"
+    r"algorithms?|robots?|neural\s+net(?:work)?s|language\s+models?|LLMs?|chatbots?|(?-i:AI)\s+(?:systems?|models?|"
+    r"agents?))\b", re.I)
+_PEOPLE = (r"(?:human(?:[- ]level)?\s+(?:performance|level|intelligence)|us|humans?|people|mankind|humanity|"
+           r"(?:most|all|any|the\s+best|top|human|expert|professional)\s+[\w-]+|[a-z]+(?:ists|ians|ers|ors)|doctors|"
+           r"lawyers|nurses|experts|professionals)\b")
+_HUMAN_BAR = re.compile(
+    rf"\b(?:(?:be|are|is)\s+(?:(?:much|far|significantly|even)\s+)?(?:better|smarter|faster|more\s+(?:capable|accurate|"
+    rf"intelligent))\s+(?:at\s+[\w\s-]{{1,40}}?\s+)?than\s+{_PEOPLE}|(?:do|perform|work)\s+(?:(?:much|far)\s+)?"
+    rf"(?:better|as\s+well)\s+(?:than|as)\s+{_PEOPLE}|(?:outperform|outdo|outsmart|outpace|beat|surpass|exceed|match|"
+    rf"rival|equal|overtake|replace)\s+{_PEOPLE}"
+    rf"|(?:be\s+able\s+to|can)\s+(?:outperform|outdo|beat|surpass|exceed|match|rival|replace|do\s+(?:any|every|all|"
+    rf"most))\b|take\s+over\s+(?:from\s+)?{_PEOPLE}|automate\s+(?:all|most|nearly\s+all|every)\s+(?:human\s+)?"
+    rf"(?:tasks?|work))", re.I)
+# What a listed deadline's own item may not contain: a new clause (a verb of its own) rather than an item.
+_LIST_ITEM = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+)(?P<item>[^,;.!?]{3,60}?)\s*$", re.I)
+
+
+def capability_claims(ctx: SentCtx) -> list[Draft]:
+    """Capability against people by a deadline, one forecast per listed deadline: "machines are predicted to be
+    better than us at translating by 2024, writing essays by 2026 and driving a truck by 2027".
+
+    >>> from extractors.rules.base import demo_ctx as _demo
+    >>> text = "Machines are predicted to be better than us at translating by 2024, writing essays by 2026."
+    >>> [(d["target"], d["deadline_text"]) for d in capability_claims(_demo(text))]
+    [('be better than us at translating', 'by 2024'), ('writing essays', 'by 2026')]
+    >>> capability_claims(_demo("Doctors will be better than us at surgery by 2030."))
+    []
+    """
+    text = ctx.text
+    bar = _HUMAN_BAR.search(text)
+    if bar is None:
+        return []
+    cue = next((m for m in FUT.finditer(text, 0, bar.end()) if m.end() <= bar.start() + 12), None)
+    machine = next((m for m in _MACHINE.finditer(text, 0, bar.start()) if cue is None or m.start() < cue.start()), None)
+    if cue is None or machine is None or _NOT_PROGRESS.search(text, machine.start(), bar.end()):
+        return []
+    found = [x for x in _deadlines(ctx) if x[2].bound in ("by", "before", "in", "within")]
+    dates = [x for x in found if x[0] >= bar.end()]
+    if dates and (re.search(r"[;:!?]|\.\s", text[bar.end(): dates[0][0]]) or dates[0][0] - bar.end() > 90):
+        dates = []
+    if not dates:  # "it is obvious within five years that deep learning is going to do better than radiologists"
+        dates = [x for x in found if re.fullmatch(r"\s*,?\s*(?:that\s+)?", text[x[1]: machine.start()])][:1]
+    if not dates:
+        return []
+    if _blocked_forecast(ctx, cue.start(), dates[0][0]):
+        return []
+    subject = machine.group(0)
+    first = re.sub(r"\s+", " ", text[bar.start(): dates[0][0] if dates[0][0] > bar.start() else bar.end()]).strip(" ,")
+    out = [_forecast_draft(ctx, subject, first, [], dates[0][2], machine.start())]
+    last = dates[0][1]
+    for s, e, d in dates[1:]:
+        item = _LIST_ITEM.match(text, last, s)
+        if item is None:
+            break
+        out.append(_forecast_draft(ctx, subject, item.group("item").strip(), [], d, machine.start()))
+        last = e
+    return out
+
+
 def _blocked_forecast(ctx: SentCtx, lo: int, hi: int) -> bool:
     text = ctx.text
     pos = max(lo, hi)
@@ -700,6 +766,11 @@ _PROGRESS = re.compile(
     # embodied AI: robots, robotaxis and self-driving services launched or reaching a level by a date
     r"robots?|robotaxis?|humanoids?|self-driving|driverless|FSD|Optimus|level\s+[45]\s+autonom\w*|"
     r"autonomous\s+(?:driving|rides?|vehicles?|taxis?))\b", re.I)
+# AI that drives or walks: its launches and levels are AI progress though the sentence never says "AI".
+_EMBODIED = re.compile(r"\b(?:self-driving|driverless|drives?\s+(?:itself|themselves)|"
+                       r"autonomous\s+(?:driving|vehicles?|cars?|taxis?|trucks?|bus(?:es)?|mode|software)|"
+                       r"robotaxis?|humanoids?|level\s+[45]\s+autonom\w*|(?-i:L[45])\s+(?:autonomous|vehicles?|cars?)|"
+                       r"full\s+self-driving|(?-i:FSD))\b", re.I)
 _PAST_CLAUSE = re.compile(r"\b(?:was|were|had|did|released|launched|announced|unveiled|shipped|debuted|introduced|"
                           r"published|reached|achieved|hit|made|founded|started|starting|began|begun)\b[^,;.]{0,40}$",
                           re.I)
@@ -744,7 +815,7 @@ def generic_forecasts(ctx: SentCtx) -> list[Draft]:
             continue  # "Claude 3 was released in March 2024"
         if ctx.published is not None and dl.end is not None and dl.end < ctx.published and not FUT.search(clause):
             continue
-        if _blocked_forecast(ctx, cue.start(), s) or not _ai_context(ctx):
+        if _blocked_forecast(ctx, cue.start(), s) or not (_ai_context(ctx) or _EMBODIED.search(around)):
             continue
         models = [x for x in ctx.ents if x.kind == "MODEL" and not (x.model_id or "").startswith("family:")]
         pick = models[0] if models else None
@@ -893,7 +964,8 @@ def forecast_claims(ctx: SentCtx, generic: bool = True) -> list[Draft]:
         return found
     cue = _cue_forecasts(ctx)
     if not cue:
-        found = release_claims(ctx) or away_claims(ctx) or (generic_forecasts(ctx) if generic else [])
+        found = release_claims(ctx) or away_claims(ctx) or capability_claims(ctx) or (
+            generic_forecasts(ctx) if generic else [])
         _moved_deadline(ctx, found)
         return found
     rel = release_claims(ctx) if len(cue) == 1 else []

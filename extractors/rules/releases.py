@@ -6,8 +6,10 @@ future, plan, hedge, negation or condition cue near the announcement is skipped.
 
 Unlike the other families this one reads the whole document, not the candidate sentences of the trigger
 component (an announcement rarely has the time unit or deadline those need): a cue (``CUES``) with a model
-name next to it (a gazetteer hit, or an unseen versioned name such as "Osprey 4") is the whole trigger. One
-draft per model per document; the model id is the gazetteer's, or ``schemas.model_slug`` of the name.
+name next to it (a gazetteer hit, or an unseen versioned name such as "Osprey 4") is the whole trigger. Every
+model listed with the announced one is announced too ("releasing Osprey 4 and Osprey 4 Mini", "A, B and C are
+now available"). One draft per model per document; the model id is the gazetteer's, or ``schemas.model_slug``
+of the name.
 
 Dates: an explicit day in the sentence ("on March 3", "on Tuesday", "yesterday") becomes the claim's
 ``deadline_start``/``deadline_end`` (the release day; a coarser phrase keeps its interval); without one the
@@ -32,6 +34,7 @@ __all__ = ["CUES", "release_drafts"]
 
 Draft = dict[str, Any]
 Splitter = Callable[[str], list[tuple[int, int]]]
+ModelName = tuple[int, int, str, dict[str, str]]  # (start, end, text, group) in sentence offsets
 
 _VERB = (r"(?:releas(?:e|es|ed|ing)|launch(?:es|ed|ing)?|introduc(?:e|es|ed|ing)|unveil(?:s|ed|ing)?|"
          r"ship(?:s|ped|ping)?|open[- ]sourc(?:e|es|ed|ing)|roll(?:s|ed|ing)?\s+out|debut(?:s|ed|ing)?|"
@@ -243,12 +246,42 @@ def _sentence_releases(text: str, s: int, e: int, published: date | None, hits: 
     for _name, side, past, rx in _CUE_RES:
         for cue in rx.finditer(stext):
             model = _pick_model(stext, cue, side, models)
-            if model is None or _not_done(stext, min(cue.start(), model[0]), max(cue.end(), model[1])):
+            if model is None:
                 continue
-            d = _draft(stext, s, e, model, past, published, hits, cue)
-            if d is not None:
-                out.append(d)
+            group = _coordinated(stext, model, models, side)
+            if _not_done(stext, min(cue.start(), group[0][0]), max(cue.end(), group[-1][1])):
+                continue
+            out += [d for m in group if (d := _draft(stext, s, e, m, past, published, hits, cue)) is not None]
     return out
+
+
+# What joins the models of one announcement ("Osprey 4 and Osprey 4 Mini", "A, B & C", "A / B").
+_COORDINATION = re.compile(r"\s*(?:,\s*(?:and\s+|&\s*|as\s+well\s+as\s+|plus\s+)?|\s+(?:and|&|plus|as\s+well\s+as)\s+|"
+                           r"\s*/\s*)(?:(?:the|its|their|our|a|an|new)\s+)?", re.IGNORECASE)
+
+
+def _coordinated(stext: str, model: ModelName, models: list[ModelName], side: str) -> list[ModelName]:
+    """The announced model with the models listed alongside it, in text order: after it when the cue comes
+    first ("releasing A, B and C"), before it when the cue follows ("A and B are now available").
+
+    >>> m = _model_names("We are releasing Osprey 4 and Osprey 4 Mini, rivals to GPT-5.", 0, [])
+    >>> [x[2] for x in _coordinated("We are releasing Osprey 4 and Osprey 4 Mini, rivals to GPT-5.", m[0], m, "after")]
+    ['Osprey 4', 'Osprey 4 Mini']
+    """
+    i = models.index(model)
+    j = k = i
+    if side == "after":
+        while k + 1 < len(models) and _joined(stext, models[k], models[k + 1]):
+            k += 1
+    else:
+        while j > 0 and _joined(stext, models[j - 1], models[j]):
+            j -= 1
+    return models[j: k + 1]
+
+
+def _joined(stext: str, a: ModelName, b: ModelName) -> bool:
+    m = _COORDINATION.fullmatch(stext, a[1], b[0])
+    return m is not None and b[0] > a[1]
 
 
 def release_drafts(text: str, published: date | None, hits: Sequence[ModelHit], split: Splitter) -> list[Draft]:

@@ -567,8 +567,9 @@ def _forecast_by_scores(claim: ClaimRow, reg: Registry, as_of: date, method: str
     tpts = [p for p in reg.points if matches(target, p)]
     if not tpts:
         note = f"target {', '.join(claim.target_models)} has no {reg.metric} score"
-        if passed:
-            return _outcome(claim, as_of, "unresolvable", method, "no-target-score", note=note)
+        if passed:  # no dataset decides it, as for "AGI by 2030": a person must
+            return _outcome(claim, as_of, "needs-judgment", method, "no-target-score",
+                            note=f"{note} and the window {window} has ended: needs a person's judgment")
         return _outcome(claim, as_of, "pending", method, "no-target-score", note=f"{note} yet; window {window} open")
     before = [p for p in tpts if claim.published_at is None or p.day <= claim.published_at]
     tref = max(before, key=lambda p: p.value) if before else min(tpts, key=lambda p: p.day)
