@@ -93,6 +93,9 @@ class Settings(BaseModel):
     # The budget of a user's own query (`claimwatch sql`): a one-off read that may sort or join the whole history,
     # so it gets more room than a pipeline session before DuckDB spills to disk ("" = the pipeline's limit).
     duckdb_query_memory_limit: str = "1GB"
+    # Whether DuckDB's checkpoints merge the small row groups each short write appends (warehouse/db.py): off, a
+    # run's memory and bytes written stay flat; `claimwatch retention --compact` rewrites the file when wanted.
+    duckdb_vacuum: bool = False
 
     @model_validator(mode="after")
     def _fill_user_agent(self) -> Settings:
@@ -151,7 +154,8 @@ def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Se
     # Every writer in the process opens the warehouse through warehouse.db, which takes paths, not settings.
     set_lock_wait(settings.lock_wait_seconds)
     try:
-        set_duckdb_limits(settings.duckdb_memory_limit, settings.duckdb_threads, settings.duckdb_query_memory_limit)
+        set_duckdb_limits(settings.duckdb_memory_limit, settings.duckdb_threads, settings.duckdb_query_memory_limit,
+                          settings.duckdb_vacuum)
     except ValueError as exc:
         raise SettingsError(f"setting {exc}") from exc
     return settings

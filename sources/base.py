@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from schemas import RawItem
+from schemas import FetchLog, RawItem
 from sources.config import FetchSettings, SourceConfig
 from sources.http import ARTICLE_TYPES, PoliteClient, Response
 
@@ -100,9 +100,9 @@ def secret_from_env_or_prefect(env_name: str, block_name: str | None = None) -> 
     return str(got) if got else None
 
 
-# Keeps a slice of new raw items and returns how many were new to it: the ingest stage's warehouse load,
-# handed down as a value (sources/ runs no SQL).
-ItemSink = Callable[[list[RawItem]], int]
+# Keeps a slice of new raw items, with the fetch log rows written since the last slice, and returns how many
+# items were new to it: the ingest stage's warehouse load, handed down as a value (sources/ runs no SQL).
+ItemSink = Callable[[list[RawItem], list[FetchLog]], int]
 
 
 class ItemHandoff:
@@ -112,18 +112,22 @@ class ItemHandoff:
     in the result instead, the copy of the source listed first is.
 
     At most `size` items wait in memory for the next hand-over, so a backlog's bodies are never all held at
-    once. A sink that raises stops the hand-over (later items are dropped, not buffered); `ingest` re-raises
-    its error once every source has finished, so a failing warehouse fails the run instead of a source.
+    once; the fetch log rows written meanwhile (`drain`, the client's) go with them, so the log of a long run
+    does not pile up either. A sink that raises stops the hand-over (later items are dropped, not buffered);
+    `ingest` re-raises its error once every source has finished, so a failing warehouse fails the run instead
+    of a source (the rows not handed over stay with the client, for the result).
     """
 
-    def __init__(self, sink: ItemSink, size: int) -> None:
+    def __init__(self, sink: ItemSink, size: int, drain: Callable[[], list[FetchLog]] | None = None) -> None:
         self.sink = sink
+        self.drain = drain
         self.size = max(1, size)
         self.pending: list[RawItem] = []
         self.seen: set[str] = set()
         self.by_kind: dict[str, int] = {}
         self.stored = 0
         self.error: BaseException | None = None
+        self.log_unsent: list[FetchLog] = []  # rows drained for a hand-over that failed: the result keeps them
 
     def add(self, item: RawItem) -> None:
         """Take one new item; hand the slice over once it is full."""
@@ -141,11 +145,13 @@ class ItemHandoff:
         items, self.pending = self.pending, []
         if not items or self.error is not None:
             return
+        rows = self.drain() if self.drain is not None else []
         try:
-            self.stored += self.sink(items)
+            self.stored += self.sink(items, rows)
         except Exception as exc:  # re-raised by ingest after the sources finish; never a source's failure
             log.error("could not store %d raw items: %s: %s", len(items), type(exc).__name__, exc)
             self.error = exc
+            self.log_unsent.extend(rows)
 
 
 @dataclass

@@ -438,7 +438,9 @@ class PoliteClient:
         self._validators: Mapping[str, CacheEntry] = cache if cache is not None else {}
         self.cache: dict[str, CacheEntry] = {}
         self.robots: dict[str, RobotsEntry] = robots if robots is not None else {}
-        self.fetches: list[FetchLog] = []
+        self.fetches: list[FetchLog] = []  # rows not yet taken (take_fetches) by a caller that stores them
+        # Attempts, failures and 304s of the whole run, also counting rows already taken.
+        self.fetch_counts: dict[str, int] = {"attempts": 0, "failed_attempts": 0, "not_modified": 0}
         self.cache_rows: dict[str, dict[str, Any]] = {}
         self.robots_rows: dict[str, dict[str, Any]] = {}
         self.bodies_downloaded = 0
@@ -555,6 +557,11 @@ class PoliteClient:
         entry = self._log(source, url, datetime.now(UTC), 0.0, None, error_class, message, 0, False)
         return Response(url=url, final_url=url, error_class=error_class, message=message, log=entry)
 
+    def take_fetches(self) -> list[FetchLog]:
+        """The fetch log rows written since the last call, handed over (and forgotten here) to be stored."""
+        rows, self.fetches = self.fetches, []
+        return rows
+
     # --------------------------------------------------------------------------------------- internals
 
     def _log(
@@ -567,6 +574,9 @@ class PoliteClient:
             message=message[:500] if message else None, bytes=nbytes, not_modified=not_modified,
         )
         self.fetches.append(entry)
+        self.fetch_counts["attempts"] += 1
+        self.fetch_counts["failed_attempts"] += error_class is not None
+        self.fetch_counts["not_modified"] += not_modified
         if error_class:
             log.info("fetch %s [%s]: %s %s", url, source.name, error_class, message or "")
         return entry

@@ -87,6 +87,9 @@ class IngestResult:
     # New raw items handed to the sink during the fetch (not in `items`), by kind, and how many it stored.
     items_handed_over: dict[str, int] = field(default_factory=dict)
     items_stored: int = 0
+    # Attempts, failures and 304s of the run, the rows handed to the sink with the items included (`fetches`
+    # then holds only the rest); None: count `fetches`.
+    fetch_counts: dict[str, int] | None = None
 
     @property
     def failed_sources(self) -> list[str]:
@@ -98,10 +101,12 @@ class IngestResult:
         kinds: dict[str, int] = dict(self.items_handed_over)
         for item in self.items:
             kinds[item.kind] = kinds.get(item.kind, 0) + 1
+        counts = self.fetch_counts or {
+            "attempts": len(self.fetches), "failed_attempts": sum(1 for f in self.fetches if not f.ok),
+            "not_modified": sum(1 for f in self.fetches if f.not_modified)}
         return {
-            "items": sum(kinds.values()), "items_by_kind": kinds, "attempts": len(self.fetches),
-            "failed_attempts": sum(1 for f in self.fetches if not f.ok),
-            "not_modified": sum(1 for f in self.fetches if f.not_modified),
+            "items": sum(kinds.values()), "items_by_kind": kinds, "attempts": counts["attempts"],
+            "failed_attempts": counts["failed_attempts"], "not_modified": counts["not_modified"],
             "bodies_downloaded": self.bodies_downloaded, "failed_sources": self.failed_sources,
             "errors": {k: v for k, v in self.errors.items() if v},
         }
@@ -146,7 +151,7 @@ async def ingest_async(
     enabled = [s for s in sources if s.enabled]
     own = client is None
     client = client or PoliteClient(settings, run_id, cache=state.http_cache, robots=state.robots)
-    handoff = ItemHandoff(sink, sink_size) if sink is not None else None
+    handoff = ItemHandoff(sink, sink_size, drain=client.take_fetches) if sink is not None else None
     try:
         runs = await asyncio.gather(*(_run_one(s, client, state, settings, posts, handoff) for s in enabled))
         if handoff is not None:
@@ -164,6 +169,8 @@ async def ingest_async(
     )
     if handoff is not None:
         result.items_handed_over, result.items_stored = handoff.by_kind, handoff.stored
+        result.fetches[:0] = handoff.log_unsent
+        result.fetch_counts = dict(client.fetch_counts)
         state.known_item_ids.update(handoff.seen)
     seen: set[str] = set()
     for run in runs:
@@ -211,7 +218,9 @@ def ingest(
 
     `posts` reads a post's URL and links (the ingest stage passes extractors.posts); without it, social posts
     keep their API URL and no linked article is fetched. With a `sink`, new raw items are handed to it
-    `sink_size` at a time as they arrive (the result's `items` stays empty); an error of the sink is raised.
+    `sink_size` at a time as they arrive, each slice with the fetch log rows written meanwhile (the result's
+    `items` stays empty and its `fetches` holds only the rows after the last slice); an error of the sink is
+    raised.
     """
     return _run_sync(ingest_async(sources, state, settings, run_id, posts=posts, sink=sink, sink_size=sink_size))
 

@@ -1,8 +1,9 @@
 """The ingest stage: fetch every enabled source with the warehouse's ingestion state, then store the result.
 
 Raw items are stored while the fetch goes on, a slice of CHUNK_SIZE at a time (sources/ hands them to the load
-it is given), so a backlog's bodies never sit in memory together; the rest of the result (fetch log, HTTP
-validators, cursors, robots, retries) is stored afterwards by `load_ingest`. A raw item stored before its
+it is given), with the fetch log rows written meanwhile, so neither a backlog's bodies nor its log sit in memory
+together; the rest of the result (the last log rows, HTTP validators, cursors, robots, retries) is stored
+afterwards by `load_ingest`. A raw item stored before its
 validators is harmless: killed in between, the next run re-fetches it and the insert-or-ignore keeps one copy.
 """
 
@@ -12,13 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from schemas import RawItem
+from schemas import FetchLog, RawItem
 from sources.config import FetchSettings, SourceConfig
 from sources.ingest import IngestResult, IngestState, ingest
 from stages.common import CHUNK_SIZE
 from warehouse import writer
 from warehouse.ingest_state import save_result, state_from_db
-from warehouse.load import load_raw_items
+from warehouse.load import insert, load_raw_items
 from warehouse.outcomes.observed import save_source_labs
 
 
@@ -37,12 +38,15 @@ def fetch(
                   sink=sink, sink_size=CHUNK_SIZE)
 
 
-def _raw_item_store(db: str | Path) -> Callable[[list[RawItem]], int]:
-    """The sink the fetch hands raw items to: one short write per slice, insert-or-ignore."""
+def _raw_item_store(db: str | Path) -> Callable[[list[RawItem], list[FetchLog]], int]:
+    """The sink the fetch hands raw items to: one short write per slice, insert-or-ignore, with the fetch log
+    rows written since the last slice (appended), so a long run's log never piles up in memory."""
 
-    def store(items: list[RawItem]) -> int:
+    def store(items: list[RawItem], fetches: list[FetchLog]) -> int:
         # No snapshot publication per slice: the journal keeps each session, and load_ingest publishes.
         with writer(db, snapshot=False) as con:
+            if fetches:
+                insert(con, "fetch_log", fetches, mode="append")
             return load_raw_items(con, items)
 
     return store

@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from warehouse import reader, writer
-from warehouse.retention import drop_bodies_older_than
+from warehouse.retention import compact_warehouse, drop_bodies_older_than
 
 NOW = datetime(2026, 6, 1)
 CLI = str(Path(sys.executable).with_name("claimwatch"))
@@ -84,3 +84,29 @@ def test_cli_retention(tmp_path: Path) -> None:
     bad = subprocess.run([CLI, "retention", "--drop-bodies-older-than", "-1", "--db", str(db)],
                          capture_output=True, text=True, timeout=120, check=False)
     assert bad.returncode == 2
+
+
+def test_short_writes_do_not_merge_row_groups_and_compaction_does(tmp_path):
+    """Each write session appends its slice as a row group of its own: no checkpoint re-merges earlier slices
+    (DuckDB's vacuum is off, warehouse/db.py), so a run's memory and bytes written stay flat; deleting a whole
+    slice drops its row group; `compact_warehouse` rewrites the file with merged row groups."""
+    db = tmp_path / "w.duckdb"
+
+    def groups() -> int:
+        with writer(db, snapshot=False) as con:
+            return int(con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('slices')")
+                       .fetchall()[0][0])
+
+    with writer(db) as con:
+        con.execute("CREATE TABLE slices (k INTEGER, body BLOB)")
+    for k in range(6):
+        with writer(db, snapshot=False) as con:
+            con.execute("INSERT INTO slices SELECT ?, repeat('x', 2000)::BLOB FROM range(500)", [k])
+    assert groups() == 6
+    with writer(db, snapshot=False) as con:
+        con.execute("DELETE FROM slices WHERE k = 0")  # a re-extracted slice: its rows all go
+    assert groups() == 5
+    compact_warehouse(db)
+    assert groups() == 1
+    with writer(db, snapshot=False) as con:
+        assert con.execute("SELECT count(*) FROM slices").fetchall() == [(2500,)]

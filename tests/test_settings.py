@@ -90,13 +90,14 @@ def test_lock_wait_comes_from_the_settings(clean_env, monkeypatch):
 def test_duckdb_limits_come_from_the_settings(clean_env, monkeypatch):
     s = load_settings()
     assert (s.duckdb_memory_limit, s.duckdb_threads) == ("256MB", 0)
-    assert warehouse.db.duckdb_config() == {"memory_limit": "256MB"}
+    assert warehouse.db.duckdb_config() == {"memory_limit": "256MB", "max_vacuum_tasks": 0}
     monkeypatch.setenv("CLAIMWATCH_DUCKDB_MEMORY_LIMIT", "1GB")
     monkeypatch.setenv("CLAIMWATCH_DUCKDB_THREADS", "1")
     load_settings()
-    assert warehouse.db.duckdb_config() == {"memory_limit": "1GB", "threads": 1}
+    assert warehouse.db.duckdb_config() == {"memory_limit": "1GB", "threads": 1, "max_vacuum_tasks": 0}
     monkeypatch.setenv("CLAIMWATCH_DUCKDB_MEMORY_LIMIT", "")
     monkeypatch.setenv("CLAIMWATCH_DUCKDB_THREADS", "0")
+    monkeypatch.setenv("CLAIMWATCH_DUCKDB_VACUUM", "true")
     load_settings()
     assert warehouse.db.duckdb_config() == {}
     monkeypatch.setenv("CLAIMWATCH_DUCKDB_THREADS", "-1")

@@ -95,9 +95,11 @@ def test_raw_items_are_handed_over_in_slices(tmp_path: Path, srv: FixtureServer,
     srcs = corpus_sources(srv)
     settings = fast_settings(retries=0)
     slices: list[list[str]] = []
+    logged: list[str] = []
 
-    def sink(items) -> int:
+    def sink(items, fetches) -> int:
         slices.append([i.item_id for i in items])
+        logged.extend(f.url for f in fetches)
         return len(items)
 
     result = raw_ingest(srcs, IngestState(), settings, "run-h", posts=posts, sink=sink, sink_size=3)
@@ -106,6 +108,10 @@ def test_raw_items_are_handed_over_in_slices(tmp_path: Path, srv: FixtureServer,
     assert result.items == [] and len(handed) == len(set(handed)) == len(collected.items) > 3
     assert max(len(s) for s in slices) == 3
     assert result.items_stored == len(handed) and result.summary()["items"] == len(handed)
+    # The fetch log leaves with the slices too: the result keeps only the rows after the last one, and the
+    # run's counts still cover every attempt.
+    assert logged and len(logged) + len(result.fetches) == result.summary()["attempts"] == len(collected.fetches)
+    assert sorted(logged + [f.url for f in result.fetches]) == sorted(f.url for f in collected.fetches)
     # The same items; which source's copy of a page two sources share is kept follows arrival, not source order.
     assert set(handed) == {i.item_id for i in collected.items}
 
@@ -117,7 +123,7 @@ def test_raw_items_are_handed_over_in_slices(tmp_path: Path, srv: FixtureServer,
     con = open_db(db, read_only=True)
     try:
         assert count(con, "raw_items") == len(collected.items)
-        assert count(con, "fetch_log") == len(stored.fetches)
+        assert count(con, "fetch_log") == stored.summary()["attempts"] == len(collected.fetches)
     finally:
         con.close()
 
@@ -130,7 +136,7 @@ def test_a_failing_sink_fails_the_fetch(srv: FixtureServer, creds):
 
     serve_corpus(srv)
 
-    def sink(items) -> int:
+    def sink(items, fetches) -> int:
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):

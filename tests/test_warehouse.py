@@ -251,15 +251,16 @@ def test_connections_get_the_duckdb_limits(tmp_path, monkeypatch):
     monkeypatch.setattr(warehouse.db, "DUCKDB_MEMORY_LIMIT", "64MB")
     monkeypatch.setattr(warehouse.db, "DUCKDB_THREADS", 1)
     db = tmp_path / "w.duckdb"
-    query = "SELECT current_setting('memory_limit'), current_setting('threads')"
+    query = "SELECT current_setting('memory_limit'), current_setting('threads'), current_setting('max_vacuum_tasks')"
     with writer(db) as con:
-        assert con.execute(query).fetchall() == [("61.0 MiB", 1)]  # DuckDB's MB are 10^6 bytes
+        assert con.execute(query).fetchall() == [("61.0 MiB", 1, 0)]  # DuckDB's MB are 10^6 bytes; no vacuum
     with reader(db) as con:
-        assert con.execute(query).fetchall() == [("61.0 MiB", 1)]
+        assert con.execute(query).fetchall() == [("61.0 MiB", 1, 0)]
     with writer(db) as con:  # a second session: publication applies its journal through the limited connection
         con.execute("CREATE TABLE t (x INTEGER)")
     with reader(db) as con:
         assert con.execute("SELECT count(*) FROM t").fetchall() == [(0,)]
     monkeypatch.setattr(warehouse.db, "DUCKDB_MEMORY_LIMIT", "")
     monkeypatch.setattr(warehouse.db, "DUCKDB_THREADS", 0)
-    assert warehouse.db.duckdb_config() == {}  # empty and zero: DuckDB's own defaults
+    monkeypatch.setattr(warehouse.db, "DUCKDB_VACUUM", True)
+    assert warehouse.db.duckdb_config() == {}  # empty, zero and vacuuming: DuckDB's own defaults

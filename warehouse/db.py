@@ -54,17 +54,28 @@ DUCKDB_THREADS = 0
 # A user's own query (`claimwatch sql`, read_only_query/read_only_batches) runs with this budget instead: it may
 # sort a year of claims (v_gap_timeline), and under 256 MB such sorts spill to disk. "" keeps the limit above.
 DUCKDB_QUERY_MEMORY_LIMIT = "1GB"
+# Whether DuckDB's checkpoints vacuum (the `duckdb_vacuum` setting; off by default). Every short write of a run
+# appends a slice as a small row group, and a vacuuming checkpoint merges small row groups in a binary pattern
+# (measured: appends of 1,000 rows of 6 KB bodies cost +30 MiB per session, but +100 / +160 / +250 MiB on every
+# 4th / 8th / 16th session, capped by the memory limit), rewriting each row several times and setting a large
+# run's peak memory. Without it a session costs the same at any size; row groups whose rows are all deleted (a
+# re-extracted slice) are still dropped and their blocks reused, and `claimwatch retention --compact` rewrites the
+# file with full row groups when wanted.
+DUCKDB_VACUUM = False
 _SIZE = re.compile(r"\d+(?:\.\d+)?\s*(?:[KMGT]i?B|B|bytes)", re.I)
 
 
-def set_duckdb_limits(memory_limit: str, threads: int, query_memory_limit: str | None = None) -> None:
-    """Set the memory limit and thread count of the DuckDB connections this process opens (from the settings),
-    and the budget of users' read-only queries."""
-    global DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS, DUCKDB_QUERY_MEMORY_LIMIT
+def set_duckdb_limits(memory_limit: str, threads: int, query_memory_limit: str | None = None,
+                      vacuum: bool | None = None) -> None:
+    """Set the memory limit, thread count and vacuuming of the DuckDB connections this process opens (from the
+    settings), and the budget of users' read-only queries."""
+    global DUCKDB_MEMORY_LIMIT, DUCKDB_THREADS, DUCKDB_QUERY_MEMORY_LIMIT, DUCKDB_VACUUM
     DUCKDB_MEMORY_LIMIT = _size("duckdb_memory_limit", memory_limit)
     DUCKDB_THREADS = max(int(threads), 0)
     if query_memory_limit is not None:
         DUCKDB_QUERY_MEMORY_LIMIT = _size("duckdb_query_memory_limit", query_memory_limit)
+    if vacuum is not None:
+        DUCKDB_VACUUM = bool(vacuum)
 
 
 def _size(name: str, value: str) -> str:
@@ -82,6 +93,8 @@ def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
         config["memory_limit"] = DUCKDB_MEMORY_LIMIT
     if DUCKDB_THREADS:
         config["threads"] = DUCKDB_THREADS
+    if not DUCKDB_VACUUM:
+        config["max_vacuum_tasks"] = 0
     return config
 
 
