@@ -42,6 +42,13 @@ SCALE_BENCHES: list[tuple[str, str, str, str, dict[str, Any]]] = [
     ("bench_history_1m", "bench.bench_history",
      "a 1,000-article run on a 1,000,000-document warehouse ÷ the same run on an empty one, in time", "<= 1.5",
      {"n_docs": 1_000_000}),
+    ("bench_reextract_20k", "bench.bench_reextract",
+     "peak RSS re-extracting 20,000 documents (killed at 40% and restarted) ÷ re-extracting 2,000", "<= 1.3",
+     {"small": 2_000, "large": 20_000}),
+    # A day or two, not minutes (see bench/bench_reextract.py): `python -m bench bench_reextract_1m`.
+    ("bench_reextract_1m", "bench.bench_reextract",
+     "peak RSS re-extracting 1,000,000 documents (killed at 40% and restarted) ÷ re-extracting 100,000", "<= 1.3",
+     {"small": 100_000, "large": 1_000_000}),
 ]
 
 

@@ -60,8 +60,8 @@ def _times(ids: pa.Array, n_total: int) -> pa.Array:
     return pc.cast(pc.add(us, int(START.timestamp() * 1_000_000)), pa.timestamp("us"))
 
 
-def documents_chunk(lo: int, hi: int, n_total: int) -> dict[str, pa.Table]:
-    """One chunk of the synthetic year: the rows of every big table for documents lo..hi-1."""
+def documents_chunk(lo: int, hi: int, n_total: int, version: str = VERSION) -> dict[str, pa.Table]:
+    """One chunk of the synthetic year: the rows of every big table for documents lo..hi-1, extracted by `version`."""
     ids = pa.array(range(lo, hi), pa.int64())
     n = hi - lo
     doc_id, item_id = _hexid("d", ids), _hexid("r", ids)
@@ -87,7 +87,7 @@ def documents_chunk(lo: int, hi: int, n_total: int) -> dict[str, pa.Table]:
                      "published_precision": pa.array(["day"] * n)})
     parsed = pa.table({"item_id": item_id, "url": url, "doc_id": doc_id, "status": pa.array(["document"] * n),
                        "parsed_at": when})
-    extr = pa.table({"doc_id": doc_id, "extractor_version": pa.array([VERSION] * n), "extracted_at": when,
+    extr = pa.table({"doc_id": doc_id, "extractor_version": pa.array([version] * n), "extracted_at": when,
                      "n_mentions": pa.array([4] * n, pa.int32()), "n_claims": pa.array([1] * n, pa.int32())})
     log_rows = pa.table({"run_id": pa.array(["bench-history"] * n), "source": source, "url": url,
                          "started_at": when, "duration_ms": pa.array([120.0] * n), "status": pa.array([200] * n,
@@ -95,10 +95,11 @@ def documents_chunk(lo: int, hi: int, n_total: int) -> dict[str, pa.Table]:
     cache = pa.table({"url": url, "etag": sha, "sha256": sha, "status": pa.array([200] * n, pa.int32()),
                       "checked_at": when})
     return {"raw_items": raw, "documents": docs, "parsed_items": parsed, "extractions": extr,
-            "fetch_log": log_rows, "http_cache": cache, **_claim_rows(ids, doc_id, when, text)}
+            "fetch_log": log_rows, "http_cache": cache, **_claim_rows(ids, doc_id, when, text, version)}
 
 
-def _claim_rows(ids: pa.Array, doc_id: pa.Array, when: pa.Array, text: pa.Array) -> dict[str, pa.Table]:
+def _claim_rows(ids: pa.Array, doc_id: pa.Array, when: pa.Array, text: pa.Array, version: str
+                ) -> dict[str, pa.Table]:
     """Four mentions, one claim and one outcome per document."""
     n = len(ids)
     day = pc.cast(when, pa.date32())
@@ -108,12 +109,12 @@ def _claim_rows(ids: pa.Array, doc_id: pa.Array, when: pa.Array, text: pa.Array)
     for k, (label, canon) in enumerate((("MODEL", "gpt-5"), ("MODEL", "deepseek-v3"), ("ORG", None),
                                         ("DATE", None))):
         mention_parts.append(pa.table({
-            "mention_id": _hexid(f"m{k}", ids), "doc_id": doc_id, "extractor_version": pa.array([VERSION] * n),
+            "mention_id": _hexid(f"m{k}", ids), "doc_id": doc_id, "extractor_version": pa.array([version] * n),
             "label": pa.array([label] * n), "text": pa.array([canon or "OpenAI"] * n),
             "canonical_id": pa.array([canon] * n, pa.string()), "start_char": pa.array([10 * k] * n, pa.int32()),
             "end_char": pa.array([10 * k + 5] * n, pa.int32()), "attrs": pa.array(["{}"] * n)}))
     claims = pa.table({
-        "claim_id": claim_id, "doc_id": doc_id, "extractor_version": pa.array([VERSION] * n),
+        "claim_id": claim_id, "doc_id": doc_id, "extractor_version": pa.array([version] * n),
         "kind": pa.array(["gap"] * n), "direction": pa.array(["behind"] * n),
         "months_low": pc.cast(pc.add(pc.bit_wise_and(ids, 7), 1), pa.float64()),
         "subject": pa.array(["Chinese open models"] * n),
@@ -130,12 +131,16 @@ def _claim_rows(ids: pa.Array, doc_id: pa.Array, when: pa.Array, text: pa.Array)
     return {"mentions": pa.concat_tables(mention_parts), "claims": claims, "outcomes": outcomes}
 
 
-def build(db: Path, n_docs: int, chunk: int = CHUNK) -> dict[str, float]:
-    """Build (or extend) a warehouse holding `n_docs` synthetic documents; return rows per table and file bytes."""
+def build(db: Path, n_docs: int, chunk: int = CHUNK, version: str = VERSION) -> dict[str, float]:
+    """Build (or extend) a warehouse holding `n_docs` synthetic documents; return rows per table and file bytes.
+
+    The history counts as extracted by `version` (the running extractor's by default: a run finds nothing to
+    re-extract; an older one makes every document stale, as after a version bump).
+    """
     t0 = datetime.now()
     for lo in range(0, n_docs, chunk):
         hi = min(n_docs, lo + chunk)
-        tables = documents_chunk(lo, hi, n_docs)
+        tables = documents_chunk(lo, hi, n_docs, version)
         with writer(db, snapshot=False) as con:
             for name, table in tables.items():
                 con.register("_bench_chunk", table)
