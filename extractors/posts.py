@@ -359,7 +359,8 @@ def parse_post(item: RawItem) -> Document | None:
         authors=[fields["author"]] if fields["author"] else [], published_at=fields["created"], text=text,
         # A post's creation time comes from the platform's API object: a feed entry's timestamp, to the second.
         published_source="feed" if fields["created"] else None,
-        published_precision="day" if fields["created"] else None, lang=fields["lang"],
+        published_precision="day" if fields["created"] else None,
+        lang=fields["lang"] if isinstance(fields["lang"], str) and fields["lang"] else None,  # APIs send odd types
         discovered_via=item.parent_url, raw_item_id=item.item_id or None,
         outlet=item.source_type, meta=meta,
     )

@@ -235,3 +235,14 @@ def test_a_post_time_out_of_any_calendar_is_no_date(stamp: float) -> None:
                    content_type="application/json", body=body.encode())
     doc = parse_post(item)
     assert doc is None or doc.published_at is None
+
+
+@pytest.mark.parametrize("language", [[], 7, {"code": "en"}, ""])
+def test_a_post_language_that_is_not_a_string_is_no_language(language: Any) -> None:
+    """Found by the fuzz test above: a Mastodon status whose `language` was a list crashed parsing."""
+    body = json.dumps({"id": "1", "url": "https://social.example/@a/1", "content": "<p>Open models trail by six "
+                       "months.</p>", "created_at": "2026-02-01T10:00:00Z", "language": language})
+    item = RawItem(source="fuzz", source_type="mastodon", kind="post", url="http://127.0.0.1/p", fetched_at=NOW,
+                   content_type="application/json", body=body.encode())
+    doc = parse_post(item)
+    assert doc is not None and doc.lang is None and doc.text
