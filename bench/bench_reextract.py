@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.history_build import build
-from bench.pipeline_run import ROOT
+from bench.pipeline_run import ROOT, own_peak_rss, pipeline_env, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -165,41 +165,22 @@ class TreeSampler:
 # ------------------------------------------------------------------------------------------- the child
 
 
-def _hwm() -> int:
-    return _proc_status(os.getpid()).get("VmHWM", 0)
-
-
 def child_main(db: str) -> dict[str, Any]:
     """In the fresh process: start Prefect's API (and spaCy, if extraction runs here), then time the flow."""
-    from prefect import flow
-
-    from extractors.claims import get_nlp
     from flows.pipeline import extract_flow
 
-    @flow(name="bench-warm-up")
-    def warm_up() -> None:
-        if os.environ.get("CLAIMWATCH_TASK_RUNNER", "thread") == "thread":
-            get_nlp()  # with Dask, each worker loads its own
-
-    warm_up()
+    warm_up(os.environ.get("CLAIMWATCH_TASK_RUNNER", "thread") == "thread")  # with Dask, each worker loads its own
     t0 = time.perf_counter()
     counts = extract_flow(db=db)
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "peak_rss": _hwm(), "documents": counts["documents_extracted"],
+    return {"seconds": seconds, "peak_rss": own_peak_rss(), "documents": counts["documents_extracted"],
             "claims": counts["claims"]}
 
 
 def child_env(prefect_home: Path, runner: str, workers: int) -> dict[str, str]:
-    """The environment of a re-extraction run: a private Prefect home, the chosen task runner."""
-    return {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "PREFECT_HOME": str(prefect_home),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "PREFECT_LOGGING_LEVEL": "WARNING",
-        "CLAIMWATCH_TASK_RUNNER": runner,
-        "CLAIMWATCH_DASK_WORKERS": str(workers),
-    }
+    """The environment of a re-extraction run: a bench run's (private Prefect home), with the chosen task runner."""
+    return {**pipeline_env(prefect_home=str(prefect_home)), "PYTHONPATH": str(ROOT),
+            "CLAIMWATCH_TASK_RUNNER": runner, "CLAIMWATCH_DASK_WORKERS": str(workers)}
 
 
 @dataclass

@@ -55,32 +55,40 @@ def run_in_process(sources: Path, db: Path, worker: bool = True, timeout: float 
     return data
 
 
-def _hwm() -> int:
+def own_peak_rss() -> int:
+    """This process's peak resident set size in bytes (VmHWM, the kernel's high-water mark)."""
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM"):
             return int(line.split()[1]) * 1024
     return 0
 
 
-def main(argv: list[str]) -> dict[str, Any]:
-    """Warm up Prefect and spaCy, then time one pipeline flow run."""
+def warm_up(load_nlp: bool) -> None:
+    """Start Prefect's ephemeral API (one throwaway flow run) and, when extraction runs in this process, spaCy,
+    so neither is on the clock of the run measured next."""
     from prefect import flow
 
     from extractors.claims import get_nlp
-    from flows.pipeline import pipeline
 
     @flow(name="bench-warm-up")
-    def warm_up() -> None:
-        # Extraction runs here only with the worker off; with it on, the worker loads spaCy while fetching.
-        if os.environ.get("CLAIMWATCH_EXTRACT_WORKER") == "false":
+    def warm() -> None:
+        if load_nlp:
             get_nlp()
 
-    warm_up()
+    warm()
+
+
+def main(argv: list[str]) -> dict[str, Any]:
+    """Warm up Prefect and spaCy, then time one pipeline flow run."""
+    from flows.pipeline import pipeline
+
+    # Extraction runs here only with the worker off; with it on, the worker loads spaCy while fetching.
+    warm_up(os.environ.get("CLAIMWATCH_EXTRACT_WORKER") == "false")
     t0 = time.perf_counter()
     counts = pipeline(sources=argv[0], db=argv[1], sync=False, resolve=False)
     seconds = time.perf_counter() - t0
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    return {"seconds": seconds, "peak_rss": _hwm(), "children_peak_rss": children,
+    return {"seconds": seconds, "peak_rss": own_peak_rss(), "children_peak_rss": children,
             "documents": counts["parse"]["documents_new"], "claims": counts["extract"]["claims"]}
 
 

@@ -115,7 +115,7 @@ class ItemHandoff:
     once; the fetch log rows written meanwhile (`drain`, the client's) go with them, so the log of a long run
     does not pile up either. A sink that raises stops the hand-over (later items are dropped, not buffered);
     `ingest` re-raises its error once every source has finished, so a failing warehouse fails the run instead
-    of a source (the rows not handed over stay with the client, for the result).
+    of a source.
     """
 
     def __init__(self, sink: ItemSink, size: int, drain: Callable[[], list[FetchLog]] | None = None) -> None:
@@ -127,7 +127,6 @@ class ItemHandoff:
         self.by_kind: dict[str, int] = {}
         self.stored = 0
         self.error: BaseException | None = None
-        self.log_unsent: list[FetchLog] = []  # rows drained for a hand-over that failed: the result keeps them
 
     def add(self, item: RawItem) -> None:
         """Take one new item; hand the slice over once it is full."""
@@ -151,7 +150,6 @@ class ItemHandoff:
         except Exception as exc:  # re-raised by ingest after the sources finish; never a source's failure
             log.error("could not store %d raw items: %s: %s", len(items), type(exc).__name__, exc)
             self.error = exc
-            self.log_unsent.extend(rows)
 
 
 @dataclass

@@ -87,8 +87,8 @@ class IngestResult:
     # New raw items handed to the sink during the fetch (not in `items`), by kind, and how many it stored.
     items_handed_over: dict[str, int] = field(default_factory=dict)
     items_stored: int = 0
-    # Attempts, failures and 304s of the run, the rows handed to the sink with the items included (`fetches`
-    # then holds only the rest); None: count `fetches`.
+    # Attempts, failures and 304s of the run, counting the rows handed to a sink with the items (`fetches` then
+    # holds only the rest); None (a result built by hand): count `fetches`.
     fetch_counts: dict[str, int] | None = None
 
     @property
@@ -166,11 +166,10 @@ async def ingest_async(
     result = IngestResult(
         fetches=list(client.fetches), cache_rows=list(client.cache_rows.values()),
         robots_rows=list(client.robots_rows.values()), bodies_downloaded=client.bodies_downloaded,
+        fetch_counts=dict(client.fetch_counts),
     )
     if handoff is not None:
         result.items_handed_over, result.items_stored = handoff.by_kind, handoff.stored
-        result.fetches[:0] = handoff.log_unsent
-        result.fetch_counts = dict(client.fetch_counts)
         state.known_item_ids.update(handoff.seen)
     seen: set[str] = set()
     for run in runs:

@@ -280,8 +280,7 @@ def _coordinated(stext: str, model: ModelName, models: list[ModelName], side: st
 
 
 def _joined(stext: str, a: ModelName, b: ModelName) -> bool:
-    m = _COORDINATION.fullmatch(stext, a[1], b[0])
-    return m is not None and b[0] > a[1]
+    return _COORDINATION.fullmatch(stext, a[1], b[0]) is not None
 
 
 def release_drafts(text: str, published: date | None, hits: Sequence[ModelHit], split: Splitter) -> list[Draft]:
