@@ -35,8 +35,9 @@ from extractors.cues import cues
 from extractors.dates import DateInterval, find_dates
 from extractors.groups import find_groups, lab_group, model_group
 from extractors.models import ModelHit, find_mentions, head_words, mentions_at
-from extractors.rules import Ent, SentCtx, attribution, forecast_claims, gap_claims, parity_claims
-from extractors.rules.cjk import cjk_gap_drafts, has_cjk
+from extractors.rules import Ent, SentCtx, attribution, forecast_claims, gap_claims, parity_claims, planner
+from extractors.rules.cjk import has_cjk
+from extractors.rules.foreign import foreign_drafts
 from extractors.rules.releases import release_drafts
 from schemas import Claim, Mention, stable_id
 
@@ -44,7 +45,7 @@ __all__ = ["EXTRACTOR_VERSION", "RULES_VERSION", "Extraction", "extract", "extra
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = "claims.v2.15"
+RULES_VERSION = "claims.v2.16"
 # The optional statistical model changes attributions, so when one is installed it is part of the version (and
 # so of the extract-batch cache key and of every stored claim's extractor_version).
 EXTRACTOR_VERSION = RULES_VERSION + ner.signature()
@@ -58,7 +59,7 @@ _DOC_AI = re.compile(r"\b(?:AI|A\.I\.|AGI|ASI|artificial intelligence|superintel
 _PARITY_HINT = re.compile(r"caught|catch|parity|par\b|gap|neck|level|matche|rival|equal|erased|perform|comparabl|"
                           r"ballpark|equivalent|frontier|good\s+as|similar|analogous|pace|spitting|match|inferior|"
                           r"worse\s+than|(?:smart|capable|strong|powerful|intelligent)\s+as|competitive|convergence|"
-                          r"blows|-level",
+                          r"blows|-level|toe-to-toe|toe\s+to\s+toe",
                           re.IGNORECASE)
 _FORECAST_HINT = re.compile(
     r"\b(?:will|won't|would|shall|going\s+to|expect\w*|set\s+to|likely|poised|on\s+track|on\s+course|"
@@ -80,9 +81,10 @@ _ABBREV = re.compile(
 def _backref() -> re.Pattern[str]:
     """A sentence whose speaker is someone named before: "he said", "the report found", "according to her"."""
     return re.compile(
-        r"\b(?:the\s+(?:report|study|analysis|paper|survey|authors|researchers|group|institute|tally|tracker|memo|"
-        r"researcher|analyst|executive|evaluation|assessment|lab|company|firm|startup|agency|team|CEO|founder)|it|"
-        r"they|she|he)\s+(?:also\s+)?(?:[a-z]+ly\s+)?(?:"
+        r"\b(?:(?:the|this|that|these)\s+(?:report|study|analysis|paper|survey|authors|researchers|group|institute|"
+        r"tally|tracker|memo|researcher|analyst|executive|evaluation|assessment|lab|company|firm|startup|agency|team|"
+        r"CEO|founder)|it|they|she|he)\s+(?:(?:also|now|still|again|even|then|later|once|[a-z]+ly)\s+)?"
+        r"(?:seems?\s+to\s+|went\s+on\s+to\s+|doubled\s+down\s+and\s+)?(?:"
         + cues().attribution_verb +
         r"|expected|shows?|maintains|put|puts|emphasi[sz]ed|hinted)\b"
         r"|\b(?:his|her)\s+(?:own\s+)?(?:\w+\s+)?(?:estimate|prediction|forecast|timeline|guess|bet)s?\b"
@@ -485,7 +487,7 @@ def _carried_attribution(text: str, sents: _Sentences, s: int, e: int) -> str | 
     bm = _backref().search(own)
     if bm:
         # "he", "she", "the company": the named subject of a sentence before will do when it attributes nothing
-        named = re.search(r"\b(?:he|she|his|her|him|company|firm|lab|startup)\b", bm.group(0), re.I)
+        named = re.search(r"\b(?:he|she|his|her|him|it|they|company|firm|lab|startup)\b", bm.group(0), re.I)
         pron = re.match(r"\s*[\"“”']?(he|she)\b", own, re.I) if named is not None else None
         # "He argued that …" with nobody named before it: the pronoun is all the text says.
         return look_back(s, named is not None) or anaphor(own) or (pron.group(1).capitalize() if pron else None)
@@ -647,7 +649,11 @@ class _DocRules:
         self.claimed_at[s] = found
         self.groups += [(ent.start + s, ent.end + s, ent) for ent in ctx.ents if ent.kind == "GROUP"]
         carried = None if found[0].get("attributed_to") else self._carried(ctx, s, e)
+        plan_by = planner(ctx.text) if any(d["kind"] == "forecast" and not d.get("attributed_to") for d in found) \
+            else None
         for d in found:
+            if d.get("attributed_to") is None and d["kind"] == "forecast" and plan_by:
+                d["attributed_to"] = plan_by  # "Quill Labs plans to ship …": the planner forecasts it
             if d.get("attributed_to") is None and carried:
                 d["attributed_to"] = carried
             if d.get("attributed_to"):
@@ -919,7 +925,7 @@ def _to_records(doc: Doc, published: date | None, doc_id: str) -> Extraction:
     # Release announcements read the whole document, not the trigger candidates (extractors/rules/releases.py).
     text = _text(doc)
     drafts = [*(ud.get("cw_claims") or []), *release_drafts(text, published, ud.get("cw_models") or [],
-                                                            split_sentences), *cjk_gap_drafts(text)]
+                                                            split_sentences), *foreign_drafts(text, published)]
     if not drafts:
         if len(mentions) > 1:
             mentions.sort(key=lambda m: (m.start_char, m.end_char))

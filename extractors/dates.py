@@ -67,7 +67,7 @@ _CORE = rf"""
   | (?P<dmy>\d{{1,2}}(?:st|nd|rd|th)?\s+{_MON},?\s+{_YEAR})
   | (?P<drange>(?P<dm>{_MON})\s+(?P<da>\d{{1,2}})\s*(?:-|–|—|to)\s*(?P<db>\d{{1,2}}),?\s+(?P<dy>{_YEAR}))
   | (?P<mrange>(?P<ma>{_MON})\s*(?:-|–|—|to|through)\s*(?P<mb>{_MON})(?:,?\s+(?P<mry>{_YEAR}))?)
-  | (?P<yrange>(?P<ya>{_YEAR})\s*(?:-|–|—|to)\s*(?P<yb>(?:19|20)\d{{2}}|\d{{2}})(?![\d-]))
+  | (?P<yrange>(?P<ya>{_YEAR})\s*(?:-|–|—|to|(?<=between\s\d{{4}})\s+and)\s*(?P<yb>(?:19|20)\d{{2}}|\d{{2}})(?![\d-]))
   | (?P<quarter>(?:Q(?P<qn>[1-4])|(?:the\s+)?(?P<qord>first|second|third|fourth|1st|2nd|3rd|4th|final|last)
         \s+quarter)(?:\s+(?:of\s+)?(?P<qy>{_YREF}))?
     | (?P<qy2>{_YEAR})\s*Q(?P<qn2>[1-4]))
@@ -100,16 +100,16 @@ _PREFIX_WORDS = [
     "by", "before", "until", "till", "through", "no later than", "not later than", "in", "during", "within", "around",
     "from", "after", "since", "as of", "at", "toward", "towards", "over", "sometime in", "some time in", "ahead of",
     "for", "of", "throughout", "circa", "come", "starting", "beginning", "later in", "early in", "as early as",
-    "as soon as", "as late as"]
+    "as soon as", "as late as", "between"]
 # A trie-shaped alternation: the prefix is tried at every position of every sentence scanned.
 _PREFIX = rf"(?P<prefix>(?:{trie_alternation(_PREFIX_WORDS)}\s+|pre-)(?:the\s+end\s+of\s+)?)?"
 # "within six months" / "in the next year" are relative spans with the count in front of the unit.
-_WITHIN = rf"(?P<within>(?P<wk>within|in|inside(?:\s+of)?|take|takes)\s+(?:the\s+next\s+)?" \
-          rf"(?:(?:about|around|roughly|just|only|" \
+_WITHIN = rf"(?P<within>(?P<wk>within|in|inside(?:\s+of)?|take|takes)\s+[“\"‘']?(?:the\s+(?:next|coming)\s+)?" \
+          rf"(?:(?:about|around|roughly|approximately|an\s+estimated|just|only|simply|merely|" \
           rf"less\s+than|fewer\s+than|under|as\s+(?:little|few)\s+as|" \
           rf"perhaps|maybe)\s+)?(?P<wn>(?:{NUM}\s*(?:-\s*to\s*-|-|–|to|or)\s*)?(?:{NUM})" \
-          rf"|a\s+few(?:\s+(?:thousand|hundred))?|a\s+couple\s+of)" \
-          rf"\s+(?P<wu>{_DUR_UNIT}))"
+          rf"|a\s+few(?:\s+(?:thousand|hundred))?|(?:a\s+)?couple(?:\s+of)?)" \
+          rf"\s+(?P<wu>{_DUR_UNIT}|decades?))"
 
 DATE_RE = re.compile(
     rf"(?<![\w-])(?:{_WITHIN}|{_PREFIX}(?P<core>{_CORE}))(?![\w])",
@@ -412,7 +412,7 @@ def _from_match(m: re.Match[str], anchor: date | None) -> DateInterval:
         text = text.split(None, 1)[1]  # "it'll take two to four years to reach AGI": the span, not the verb
     if m.group("within"):
         wn = re.split(r"\s*(?:-|–|\bto\b|\bor\b)+\s*", m.group("wn"))[-1]  # a range ends at its high end
-        n = word_number(wn) if not wn.lower().startswith("a ") else (2.0 if "couple" in wn.lower() else 3.0)
+        n = 2.0 if "couple" in wn.lower() else word_number(wn) if not wn.lower().startswith("a ") else 3.0
         if re.search(r"thousand|hundred", wn, re.I):
             return DateInterval(None, None, "relative", text, "within", True)  # "a few thousand days": no end
         if anchor is None:

@@ -77,6 +77,11 @@ _CASE_SENSITIVE = {"us", "u.s.", "uk", "u.k.", "eu", "prc", "america", "china", 
                    "us-based", "u.s.-based", "france"}
 
 
+# Fillers that on their own mean the frontier ("the best models"); with another modifier they only qualify it.
+_TOP = re.compile(r"\b(?:best|top|strongest|most\s+capable|leading|top-tier|most\s+advanced|most\s+powerful|"
+                  r"best-performing|top-performing|highest-performing|most\s+sophisticated)\b", re.I)
+
+
 # "the Chinese" / "the Americans" name a side only when a verb or a clause break follows.
 _PEOPLE = {"the chinese", "the americans"}
 _PEOPLE_NEXT = re.compile(r"\s*(?:[,.;:!?)—–]|$|(?:are|were|is|was|have|has|had|remain|remains|now|still|lag|"
@@ -99,6 +104,8 @@ def _attrs_for(m: re.Match[str], lex: _Lexicon) -> dict[str, str] | None:
         attrs["scope"] = "frontier"
     if m.group("place") and "country" not in attrs:
         attrs["country"] = _PLACE_ATTRS[" ".join(m.group("place").lower().split())]
+    if not attrs and _TOP.search(mods):
+        attrs = {"scope": "frontier"}  # "the most advanced models", "leading systems": the frontier, unqualified
     if not attrs:
         return None
     raw_mods = mods.strip()

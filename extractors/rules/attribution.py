@@ -497,3 +497,29 @@ def anaphor(text: str) -> str | None:
     """
     m = _carry_res()[1].search(text)
     return m.group(0) if m else None
+
+
+@lru_cache(maxsize=1)
+def _planner_re() -> re.Pattern[str]:
+    adv = _fragments()["adv"]
+    return re.compile(rf"(?:^|[:;,]\s+|\n)(?!{_NOT_NAME.pattern})({_NAME})(?:['’]s(?:\s+[\w-]+){{1,4}}?)?"
+                      rf"(?:,[^,]{{2,80}},)?\s+{adv}?(?:plans|planned|intends|aims|hopes|"
+                      rf"is\s+{adv}?(?:planning|preparing|working\s+(?:on|to|towards?)|aiming|hoping|gearing\s+up)|"
+                      rf"(?:has\s+)?(?:revealed|announced|confirmed|said)\s+(?:that\s+)?it\s+(?:will|would|plans))\b")
+
+
+def planner(text: str) -> str | None:
+    """Who announces a plan the sentence reports: the maker of a release or capability plan is the one
+    forecasting it ("Mistral AI plans to open-source …", "Baidu has revealed it will launch …").
+
+    >>> planner("Quill Labs plans to release Wren 3 in the first half of 2027.")
+    'Quill Labs'
+    >>> planner("The model is planned for 2027.") is None
+    True
+    """
+    for m in _planner_re().finditer(_MD_LINK.sub(r"\1", text)):
+        name = _clean_name(m.group(1))
+        if name and not _SIDE_NAME.match(name) and name.lower() not in _PRONOUNS:
+            return name
+    return None
+

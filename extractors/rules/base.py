@@ -89,7 +89,8 @@ _ASIDE = re.compile(r"\([^()]{1,200}\)|,\s+(?:the|a|an|whose|which|who|once|itse
 _NEG_IGNORE = re.compile(r"\w+n['’]t\s+(?:just|only|merely|simply)\b|"
                          r"\b(?:no\s+doubt|no\s+question|not\s+only|not\s+just|no\s+surprise|no\s+secret|"
                          r"not\s+least|nothing\s+short|no\s+more\s+than|no\s+less\s+than|no\s+later\s+than|"
-                         r"not\s+later\s+than)\b", re.I)
+                         r"not\s+later\s+than|(?:more|less)\s+likely\s+than\s+not|if\s+not\s+(?:sooner|earlier))\b",
+                         re.I)
 _PAST_MARK = re.compile(
     r"\b(?:(?:previous|earlier|prior|last\s+year['’]s)\s+(?:analysis|report|study|estimate|assessment|data\s+insight)|"
     r"at\s+the\s+time|back\s+then|at\s+launch|at\s+(?:its|their)\s+(?:launch|release)|used\s+to|previously|"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["cjk_gap_drafts", "has_cjk"]
+__all__ = ["cjk_gap_drafts", "cjk_speaker", "has_cjk"]
 
 Draft = dict[str, Any]
 
@@ -32,6 +32,8 @@ _BEHIND = re.compile(r"落后|落後|差距|差|遅れ|格差|後れ|뒤지|뒤�
 _AHEAD = re.compile(r"领先|領先|リード|先行|앞서|앞선|超越")
 _NOT_SPAN = re.compile(r"^\s*(?:前|전|以前|来|以来|이래|後|후|后|间|間|동안|に一度|每|毎|ごと|마다|度|回|"
                        r"內|内|以内|以內|이내|안에|までに|까지|단축|缩短|縮短|短縮|줄)")
+_MORE_THAN = re.compile(r"^\s*(?:以上|이상|多|余|餘|超|넘)")
+_LESS_THAN = re.compile(r"(?:不到|少于|少於|不足|未満|미만|不超过|不超過)\s*$")
 # A number after these is a deadline ("未来3到5年内"), not a gap.
 _FUTURE_BEFORE = re.compile(r"(?:未来|未來|今後|향후|앞으로|将来|將來)\s*$")
 # The sentence (or the one before) must be about AI or chips: "领先美国两到三年" about fusion is not a claim.
@@ -92,7 +94,7 @@ def _months(unit: str) -> float:
     return 1.0
 
 
-def _speaker(sentence: str, before: list[str]) -> str | None:
+def cjk_speaker(sentence: str, before: list[str]) -> str | None:
     """Who says it: the "according to" or "X said" form in the sentence, else in one of the three before it."""
     for text in (sentence, *reversed(before)):
         pub = _PUBLISHER.search(text)
@@ -138,8 +140,12 @@ def _sentence_drafts(sentence: str, start: int, before: list[str]) -> list[Draft
         if a is None:
             continue
         f = _months(m.group("u"))
-        low = round(a * f, 2)
-        high = round((b if b is not None else a) * f, 2)
+        low: float | None = round(a * f, 2)
+        high: float | None = round((b if b is not None else a) * f, 2)
+        if _MORE_THAN.match(m.group("after")) or sentence[max(0, m.end("u") - len(m.group("u")) - 1)] == "多":
+            high = None  # "一年多", "1년 이상": at least
+        elif _LESS_THAN.search(sentence, max(0, m.start() - 4), m.start()):
+            low = None  # "不到三个月", "3개월 미만": at most
         if _FUTURE_BEFORE.search(sentence, 0, m.start()):
             continue
         direction = _direction(sentence, m.start(), m.end())
@@ -155,7 +161,7 @@ def _sentence_drafts(sentence: str, start: int, before: list[str]) -> list[Draft
             "subject": subj, "subject_group": {"country": _COUNTRY[subj]} if subj else {}, "reference": ref,
             "reference_group": {"country": _COUNTRY[ref]} if ref else {}, "models": [],
             "hedged": bool(_HEDGE.search(sentence)), "confidence": 0.6,
-            "attributed_to": _speaker(sentence, before),
+            "attributed_to": cjk_speaker(sentence, before),
             "timeframe": "past" if _PAST.search(sentence, 0, m.start()) else "current",
             "sentence": sentence.strip(), "start_char": start, "end_char": start + len(sentence),
         })

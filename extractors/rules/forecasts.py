@@ -300,7 +300,7 @@ _MILESTONE = re.compile(
     r"(?<![\w-])(?:AGI|ASI|HLMI|(?i:artificial\s+general\s+intelligence|artificial\s+super\s*intelligence|"
     r"super-?intelligen(?:ce|t\s+(?:AI|machines|systems))|the\s+singularity|singularity|"
     r"human[-\s]level\s+(?:AI|machine\s+intelligence|artificial\s+intellig\w*|intelligence)|"
-    r"high-?level\s+machine\s+intelligence|transformative\s+AI|powerful\s+AI|"
+    r"high-?level\s+machine\s+intelligence|transformative\s+AI|powerful\s+AI|general[-\s]purpose\s+AI|"
     r"superalignment(?![”\"]?\s+(?:project|team))|"
     r"superhuman\s+(?:coders?|AI\s+researchers?|AI)|(?:an?\s+)?automated[\s-]+AI[\s-]+researchers?|"
     r"(?:fully\s+)?(?:automated|autonomous)\s+(?:AI\s+)?research(?:ers?|\s+interns?)|"
@@ -315,7 +315,16 @@ _MILESTONE = re.compile(
     r"(?:essentially\s+|nearly\s+|almost\s+)?all)[”\"]?\s+(?:of\s+)?(?:all\s+)?(?:the\s+)?(?:new\s+)?"
     r"(?:AI\s+research\s+|software\s+)?code|"
     r"as\s+(?:smart|intelligent|capable)\s+as\s+(?:humans|people|a\s+human|any\s+human)|"
-    r"\d{1,3}\s*%\s+of\s+(?:all\s+)?(?:the\s+)?(?:new\s+)?code\s+(?:is\s+|being\s+)?(?:written|generated)\s+by\s+AI))(?![\w-])")
+    # task horizons: "tasks that take a human two hours", "tasks taking humans months", "week-long tasks"
+    r"(?P<horizon>(?:tasks?|work|projects?)\s+(?:that\s+)?(?:would\s+)?(?:takes?|taking|requir\w+|lasting)\s+(?:a\s+|an\s+)?"
+    r"(?:(?:skilled|professional|expert|human)\s+)?(?:humans?|people|(?:a\s+)?person|experts?|engineers?|"
+    r"(?:software\s+)?engineers?|professionals?|(?:an?\s+)?\w+\s+of\s+human)\s+(?:\w+\s+){0,2}?"
+    r"(?:seconds|minutes|hours?|days?|weeks?|months?|years?|work)|"
+    r"(?:multi-?|\w+-)(?:hour|day|week|month|year)(?:-long)?\s+(?:(?:human|autonomous|complex|software)\s+)?"
+    r"(?:tasks?|projects?))|"
+    r"\d{1,3}\s*%\s+of\s+(?:all\s+)?(?:the\s+)?(?:new\s+)?code\s+(?:is\s+|being\s+)?(?:written|generated)\s+by\s+AI|"
+    r"\d{1,3}\s*%\s+of\s+(?:all\s+)?(?:the\s+)?(?:new\s+)?code\s+(?:is\s+|will\s+be\s+|(?:is\s+)?going\s+to\s+be\s+)?"
+    r"AI[- ](?:generated|written)|pass(?:es|ed|ing)?\s+the\s+Turing\s+[Tt]est))(?![\w-])")
 _MILESTONE_SIGNAL = re.compile(
     r"\b(?:predict\w*|forecast\w*|expect\w*|chances?|probability|likelihood|odds|likely|will|would|could|may|"
     r"might|going\s+to|timelines?|median|estimat\w*|believes?|thinks?|says?|said|claims?|bets?|arriv\w*|"
@@ -323,7 +332,8 @@ _MILESTONE_SIGNAL = re.compile(
 _RELEASE_WORD = re.compile(
     r"\b(?:release[sd]?|releasing|launch(?:es|ed|ing)?|debut(?:s|ed|ing)?|drop(?:s|ping)?|arriv(?:e|es|al|ing)|"
     r"roll(?:s|ing)?\s+out|rollout|unveil(?:s|ed|ing)?|unveiling|ship(?:s|ping)?|come\s+out|coming\s+out|"
-    r"go(?:es)?\s+live|available|(?:delayed|postponed|pushed(?:\s+back)?|slipped|moved)\s+(?:to|until|into)|"
+    r"go(?:es)?\s+live|available|(?:become|go|be)\s+open[- ]sourced?|"
+    r"(?:delayed|postponed|pushed(?:\s+back)?|slipped|moved)\s+(?:to|until|into)|"
     # "delaying the Grok 5 model from late 2025 to Q1 2026": the date after "to" is the new plan
     r"(?:delay(?:ing|s|ed)?|postpon(?:ing|es|ed)|push(?:ing|es|ed)\s+back|mov(?:ing|es|ed))\s+[^.;]{0,60}?\bfrom\s+"
     r"[^.;]{2,30}?\s+(?:to|until|into))\b", re.I)
@@ -332,7 +342,8 @@ _RELEASE_SIGNAL = re.compile(
     r"set\s+(?:to|for)|due|could|may|might|will|would|should|on\s+the\s+way|estimat\w*|pencil+ed|tipped|"
     r"reportedly|planned|plans?|target\w*|leak\w*|speculat\w*|anticipat\w*|upcoming|imminent|coming|"
     r"on\s+track|poised|as\s+early\s+as|window|timeline|bettors?|markets?|delay(?:ed|ing|s)?|postpon\w+|"
-    r"pushed\s+(?:back|to)|slipped|working\s+(?:to|on)|prepar\w+|readying|gearing\s+up)\b|%|'ll", re.I)
+    r"pushed\s+(?:back|to)|slipped|working\s+(?:to|on)|prepar\w+|readying|gearing\s+up|hint(?:s|ed|ing)?|believed|"
+    r"(?:said|thought)\s+to\s+be|eyeing|aim(?:s|ed|ing)?)\b|%|'ll", re.I)
 _PAST_RELEASE = re.compile(r"\b(?:released|launched|debuted|unveiled|shipped|dropped|arrived)\b", re.I)
 _PASSIVE_FUTURE = re.compile(r"\b(?:be|been|being|get|gets|getting)\s+(?:\w+\s+)?$", re.I)
 _MORE_ODDS = re.compile(r"^[\s,;]*(?:and|or|while|with|but|versus|vs\.?)?[\s,]*"
@@ -415,8 +426,8 @@ def _scene_date(ctx: SentCtx) -> tuple[int, int, DateInterval] | None:
         return None
     s, e, d = ctx.dates[0]
     if s > 4 or not _SCENE.match(ctx.text[s:]) or not re.match(r"\s*,", ctx.text[e:]) or d.relative or \
-            not _SCENE_SPEECH.search(ctx.text, e):
-        return None
+            not _SCENE_SPEECH.search(ctx.text, e) or re.search(r"[“\"]", ctx.text[:s]):
+        return None  # (a date inside a quotation is what the speaker says, not when: "“In 2027, AI …,” wrote X")
     return s, e, d
 
 
@@ -481,13 +492,19 @@ def milestone_claims(ctx: SentCtx) -> list[Draft]:
     for k, m in enumerate(names):
         nxt = names[k + 1].start() if k + 1 < len(names) else len(text)
         after = [x for x in dates if m.end() <= x[0] < min(nxt, m.end() + 120) and x[0] not in used]
-        before = [x for x in dates if m.start() - reach <= x[1] <= m.start() and x[0] not in used]
+        before = [x for x in dates if (m.start() - reach <= x[1] or (_OPENING_DATE.fullmatch(text, 0, x[0]) and
+                                                                   _FUTURE_WORD.search(text, x[1], m.start())))
+                  and x[1] <= m.start() and x[0] not in used]
         pick = after[0] if after else (before[-1] if before else None)
+        if after and before and _LEAD_IN.fullmatch(text, before[-1][1], m.start()) and \
+                re.search(r"[;.]", text[m.end(): after[0][0]]):
+            pick = before[-1]  # "by March 2027, tasks …; by mid-2027, tasks …": each date leads its own item
         if pick is not None and pick[2].end is None and len(after) > 1 and after[1][2].end is not None and \
                 re.search(r"\bor\b", text[pick[1]: after[1][0]]):
             pick = after[1]  # "as early as next year or by 2026": the dated alternative can be checked
-        if pick is None or _blocked_forecast(ctx, m.start(), pick[0]):
-            continue
+        if pick is None or _blocked_forecast(ctx, m.start(), pick[0]) or (
+                m.group("horizon") and not _DEADLINE_WORD.match(pick[2].text)):
+            continue  # a task horizon takes a stated deadline ("by 2027"), not a bare year in a list of the past
         used.add(pick[0])
         out.append(_forecast_draft(ctx, m.group(0), m.group(0), [], pick[2], m.start()))
         for s2, _e2, d2 in _more_deadlines(ctx, pick[1], after[1:]):
@@ -497,6 +514,13 @@ def milestone_claims(ctx: SentCtx) -> list[Draft]:
 
 
 _TIMELINE_WORD = re.compile(r"\b(?:timelines?|predictions?|forecasts?|targeting|median|estimates?)\b", re.I)
+# A date that opens the sentence ("In 2027, …", "And by 2030, …") dates the clause it opens, however long.
+_OPENING_DATE = re.compile(r"[\s\"“‘'*•-]*(?:(?:and|but|then|so)\s+)?(?:by|in|around|by\s+around)?\s*", re.I)
+_FUTURE_WORD = re.compile(r"\b(?:will|would|could|might|may|should|shall|going\s+to|expect\w*|predict\w*|see)\b|"
+                          r"['’]ll\b", re.I)
+_DEADLINE_WORD = re.compile(r"(?:by|in|at|before|around|until|within|sometime|as\s+(?:soon|early)\s+as)\b", re.I)
+# What may stand between a date and the milestone it leads: a comma, a colon, a dash.
+_LEAD_IN = re.compile(r"[\s,:—–-]{1,4}")
 # A short sentence that only gives a date, after one that named the milestone: "When will AGI arrive? Experts
 # say 2027. Others say 2035."
 _DATE_ANSWER = re.compile(r"^\W*(?:(?:[\w'’-]+\s+){0,4}(?:says?|said|predicts?|predicted|estimates?|puts?\s+it\s+at|"

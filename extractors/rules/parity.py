@@ -16,11 +16,11 @@ _PARITY = re.compile(
     r"(?:(?:has|have|had)\s+(?:now\s+|effectively\s+|essentially\s+|all\s+but\s+|largely\s+)?)?closed\s+the\s+gap|"
     r"(?:reached|achieved|at|near|hit|rough|reaching|achieving)\s+parity|parity\s+with|on\s+par\s+with|"
     r"neck[\s-]+and[\s-]+neck|(?:effectively\s+)?[“\"‘']?closes\s+the\s+gap|"
-    r"in\s+the\s+(?:same\s+)?(?:[\w-]+\s+)?ballpark\s+(?:of|as)|"
+    r"(?:in|within)\s+the\s+(?:same\s+)?(?:[\w-]+\s+)?ballpark\s+(?:of|as)|"
     r"(?:perform(?:s|ed|ing)?|is|are|was|were|sits?)\s+at"
     r"(?=\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,4}?[\w.’'-]+[- ]levels?\b)|"
     r"(?:pulled|drawn|drew)\s+level|level\s+with|"
-    r"erased\s+the\s+(?:gap|lead)|(?:matche[sd]|rivals|rivaled|equals|equalled|equaled)\s+(?:the\s+)?"
+    r"erased\s+the\s+(?:gap|lead)|(?:match(?:es|ed|ing)|rival(?:s|ed|led|ing|ling)|equal(?:s|led|ed|ing))\s+(?:the\s+)?"
     r"(?:performance|capabilities|level|quality)\s+of|"
     r"(?:perform(?:s|ed|ing)?|scor(?:es|ed|ing))\s+(?:as\s+well\s+as|comparably\s+(?:to|with)|on\s+par\s+with|"
     r"at\s+the\s+level\s+of)|(?:performance|capabilit(?:y|ies)|results?|quality)\s+(?:comparable|equivalent)\s+to|"
@@ -38,12 +38,15 @@ _PARITY = re.compile(
     r"perform(?:s|ed|ing)?\s+(?:similarly|comparably)\s+(?:to|with)|"
     r"match(?:es|ed|ing)?\s+or\s+(?:beat|beats|surpass\w*|exceed\w*|outperform\w*)|"
     r"match(?:es|ed|ing)?\s+the\s+(?:[\w-]+\s+){1,2}(?:performance|capabilit(?:y|ies)|level)\s+of|"
-    r"within\s+spitting\s+distance\s+of|"
+    r"within\s+spitting\s+distance\s+of|go(?:es|ing)?\s+toe[\s-]+to[\s-]+toe\s+with|"
     # "GLM-5.2 at Opus 4.8 levels", "perform at the levels of top American models", "as smart as top US models",
     # "in no way inferior to GPT-4", "see open models catch up to the closed labs"
     r"(?<=\s)at(?=\s+(?-i:[A-Z])[\w.’'-]*(?:\s+[\w.’'-]+){0,3}?[- ]levels?\b)|"
     r"perform(?:s|ed|ing)?\s+at\s+the\s+levels?\s+of|"
-    r"as\s+(?:smart|capable|strong|powerful|intelligent)\s+as|"
+    r"as\s+(?:smart|capable|strong|powerful|intelligent|competitive)\s+as|"
+    r"(?:close|closer|near)\s+to\s+(?:the\s+)?(?:performance\s+|capability\s+)?levels?\s+of|"
+    r"competitive\s+(?:performance\s+)?against|(?<!without\s)compet(?:e|es|ed|ing)\s+(?:head-to-head\s+|directly\s+)?with|"
+    r"(?:gap|lead)\s+with\s+[^.;]{3,60}?\s+(?:has\s+|have\s+|had\s+)?(?:closed|vanished|disappeared)(?![\w-])|"
     r"(?:in\s+no\s+way|not|no)\s+inferior\s+to|no\s+worse\s+than|"
     r"catch(?:es)?\s+up\s+(?:with|to)|"
     # "reached virtual convergence with", "feel fairly similar to", "matches quality that …", "on par or better
@@ -53,27 +56,34 @@ _PARITY = re.compile(
     r"on\s+par\s+(?:with\s+)?or\s+(?:better|superior)\s+(?:than|to)|trad(?:ed|es|ing)\s+blows\s+with|"
     r"(?:is|are|was|were|now|remains?|remained|became|become|becoming)\s+(?:\w+ly\s+)?competitive\s+with|"
     r"be\s+(?:\w+ly\s+)?comparable\s+(?:to|with)|"
-    r"(?<![\w-])(?P<level_of>(?-i:[A-Z])[\w.]*(?:[-\s][\w.]+)?)-level\s+(?:accuracy|performance|power|capabilit\w*|"
-    r"intelligence|reasoning|quality|results)|"
+    r"(?<![\w-])(?P<level_of>(?-i:[A-Z])[\w.]*(?:[-\s][\w.]+)?)[-\s](?:level|class)\s+(?:accuracy|performance|power|"
+    r"capabilit\w*|intelligence|reasoning|quality|results|models?)|"
     r"(?<!against\s)(?<!open\s)(?<!its\s)(?<!their\s)(?<!other\s)(?<!and\s)(?<!a\s)(?<!the\s)(?<!main\s)"
     r"(?<!closest\s)(?<!biggest\s)(?<!nearest\s)(?<!key\s)(?<!chief\s)"
     r"(?:match(?:e[sd]|ing)?|rival(?:s|ed|led|ing)?|equal(?:s|ed|led))(?=\s+(?:the\s+)?(?:(?-i:[A-Z])|(?:top|leading|"
-    r"frontier|proprietary|closed|best|western|american|state)\b)))\b", re.I)
+    r"frontier|proprietary|closed|best|western|american|state|platforms?|models?|systems?|offerings|chatbots)\b)))\b",
+    re.I)
 # Parity phrases that need a named comparator right after them (a model, lab or group).
-_NEEDS_REF = re.compile(r"match|rival|equal|perform|scor|comparable|equivalent|good\s+as|level\s+of|similar|analogous|"
-                        r"ballpark|\sat$|^at$|\sas$|inferior|worse|catch|competitive|convergence|blows|-level", re.I)
+_NEEDS_REF = re.compile(r"match|rival|equal|perform|scor|comparable|equivalent|good\s+as|level\s+of|similar|"
+                        r"analogous|toe|ballpark|\sat$|^at$|\sas$|inferior|worse|catch|competitive|convergence|blows|"
+                        r"compet|(?:close|closer|near)\s+to|"
+                        r"[-\s](?:level|class)\s+(?:accuracy|perf|power|capab|intell|reason|qual|result|model)", re.I)
 
 
 # "managed to match", "is said to perform similarly to": a report of what happened, not a plan
 _PAST_TO = re.compile(r"\b(?:managed|able|said|reported|claimed|believed|thought|known|shown|found|appears?|appeared|"
                       r"seems?|seemed|proved|proven)\s+(?:[\w-]+\s+){0,3}?to\s+(?:be\s+)?(?:\w+ly\s+)?$|"
+                      # "the first open-source model to match GPT-4": a record set, not a plan
+                      r"\b(?:first|only|latest|second|third)\s+(?:[\w-]+\s+){0,3}?to\s+$|"
                       # "has advanced to near parity with": a state reached, not a plan
                       r"\b(?:advanced|risen|rose|moved|climbed|come|came|got|gotten|jumped|surged)\s+to\s+$", re.I)
 _HUMAN_REF = re.compile(r"\s*(?:that\s+of\s+|those\s+of\s+)?(?:the\s+)?(?:average\s+|top\s+|best\s+)?"
                         r"(?:human|humans|people|Nobel|experts?|doctors?|PhDs?|professionals|"
                         r"radiologists|programmers|mathematicians)\b", re.I)
-# "can achieve performance comparable to": an ability stated, not a doubt
-_ABLE = re.compile(r"\bcan\s+(?:now\s+)?(?:achieve|deliver|offer|provide|reach)\s+$", re.I)
+# "can achieve performance comparable to", "its new model can rival DeepSeek": an ability stated, not a doubt
+# (unless a doubt word comes before it: "whether it can match", "doubt Huawei can match")
+_ABLE = re.compile(r"^(?!.*\b(?:doubts?|doubtful|probability|chances?|odds|whether|if|question|unclear)\b).*"
+                   r"\bcan\s+(?:now\s+|already\s+|today\s+)?(?:(?:achieve|deliver|offer|provide|reach)\s+)?$", re.I)
 # "can even truly match GPT-4", "doubt Huawei can match", "the probability of open-source matching": not asserted
 _UNASSERTED = re.compile(r"\b(?:can|cannot|can['’]t|could|doubts?|doubtful|probability|chances?|odds|whether)\b"
                          r"(?:\s+[\w-]+){0,4}\s*$", re.I)
