@@ -34,8 +34,8 @@ from extractors import ner
 from extractors.cues import cues
 from extractors.dates import DateInterval, find_dates
 from extractors.groups import find_groups, lab_group, model_group
-from extractors.models import ModelHit, find_mentions, head_words, mentions_at
-from extractors.rules import Ent, SentCtx, attribution, forecast_claims, gap_claims, parity_claims, planner
+from extractors.models import ModelHit, find_mentions, head_words, lookup, mentions_at, org_info
+from extractors.rules import Ent, SentCtx, attribution, forecast_claims, gap_claims, parity_claims, planner, speakers
 from extractors.rules.cjk import has_cjk
 from extractors.rules.foreign import foreign_drafts
 from extractors.rules.releases import release_drafts
@@ -45,7 +45,7 @@ __all__ = ["EXTRACTOR_VERSION", "RULES_VERSION", "Extraction", "extract", "extra
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = "claims.v2.16"
+RULES_VERSION = "claims.v2.17"
 # The optional statistical model changes attributions, so when one is installed it is part of the version (and
 # so of the extract-batch cache key and of every stored claim's extractor_version).
 EXTRACTOR_VERSION = RULES_VERSION + ner.signature()
@@ -455,17 +455,18 @@ def _carried_attribution(text: str, sents: _Sentences, s: int, e: int) -> str | 
     >>> _carried_attribution(t, _Sentences(t), t.index("The"), len(t))
     'The startup'
     """
-    from extractors.rules.attribution import anaphor, antecedent
+    from extractors.rules.attribution import anaphor, antecedent, person_in
 
     own = text[s:e]
 
     def look_back(start: int, pronoun: bool, n: int = 3) -> str | None:
         prev_b = sents.before(start)
-        for _ in range(n):
+        for k in range(n + 2 if pronoun else n):  # a "he" reaches past short asides ("Not in theory. In reality.")
             if prev_b is None:
                 break
             prev = text[prev_b[0]: prev_b[1]]
-            who = attribution(prev) or (antecedent(prev) if pronoun else None)
+            who = attribution(prev) if k < n else None
+            who = who or (antecedent(prev) or person_in(prev) if pronoun else None)
             if who:
                 return who
             # '"…," she said.' before: the speaker is whoever "she" is, named further back
@@ -648,10 +649,12 @@ class _DocRules:
             return False
         self.claimed_at[s] = found
         self.groups += [(ent.start + s, ent.end + s, ent) for ent in ctx.ents if ent.kind == "GROUP"]
+        _own_speakers(ctx.text, found)
         carried = None if found[0].get("attributed_to") else self._carried(ctx, s, e)
         plan_by = planner(ctx.text) if any(d["kind"] == "forecast" and not d.get("attributed_to") for d in found) \
             else None
         for d in found:
+            _maker_for_model(d)
             if d.get("attributed_to") is None and d["kind"] == "forecast" and plan_by:
                 d["attributed_to"] = plan_by  # "Quill Labs plans to ship …": the planner forecasts it
             if d.get("attributed_to") is None and carried:
@@ -693,6 +696,33 @@ class _DocRules:
                 self.text, b[0], b[1]):
             return None
         return b
+
+
+def _maker_for_model(d: dict[str, Any]) -> None:
+    """ "GLM-5 claims performance parity with …": a model does not speak; its maker does."""
+    who = d.get("attributed_to")
+    if not who:
+        return
+    hits, _orgs = find_mentions(who)
+    if len(hits) == 1 and hits[0].label == "MODEL" and hits[0].end - hits[0].start >= len(who.strip()) - 1:
+        info = lookup(hits[0].canonical_id or "")
+        org = org_info(info.org if info else None)
+        if org:
+            d["attributed_to"] = org["name"]
+
+
+def _own_speakers(text: str, found: list[dict[str, Any]]) -> None:
+    """ "Altman says 2027, Amodei says 2026 and Hassabis says 2030": each claim takes the speaker whose clause comes
+    last before it, when the sentence names more than one."""
+    if len(found) < 1 or not found[0].get("attributed_to"):
+        return
+    spk = speakers(text)
+    if len(spk) < 2:
+        return
+    for d in found:
+        before = [name for at, name in spk if at <= int(d.get("_pos", 0))]
+        if before:
+            d["attributed_to"] = before[-1]
 
 
 _FOLLOW_UP = re.compile(r"\s*[\"“”']?(?:but\s+|and\s+)?(?:today|now|these\s+days|currently|at\s+present|this\s+year|"

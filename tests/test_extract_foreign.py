@@ -199,3 +199,50 @@ def test_a_planner_is_the_forecast_source():
 def test_release_hinted_or_believed():
     assert [k for k in _kinds("Google has hinted at an early January release for Gemini Ultra.", date(2023, 12, 8))
             if k[0] == "forecast"]
+
+
+# --- attribution and release dates added in v2.17 ----------------------------------------------------------
+
+def test_each_claim_takes_its_own_speaker():
+    text = ("Ada Park says AGI could arrive as early as 2027, Tom Vale predicts AGI by 2031, and Mira Chen "
+            "estimates AGI by 2040.")
+    got = {c.deadline_end.year: c.attributed_to for c in extract(text).claims if c.kind == "forecast"}
+    assert got == {2027: "Ada Park", 2031: "Tom Vale", 2040: "Mira Chen"}
+
+
+def test_a_model_does_not_speak_its_maker_does():
+    (c,) = [c for c in extract("Released under the MIT license, GLM-5 claims performance parity with GPT-5.2 on "
+                               "coding.").claims if c.kind == "gap"]
+    assert c.attributed_to == "Zhipu AI"
+
+
+@pytest.mark.parametrize("text, who", [
+    ("Jane Roe, the CEO of Quill Labs — one of the firms building agents — predicts that AGI could arrive by 2030.",
+     "Jane Roe"),
+    ("Chinese models trail US models by three to six months, based on Insikt Group analysis of public benchmarks.",
+     "Insikt Group"),
+    ("One research analysis found that Chinese AI models have trailed US models by about 7 months.",
+     "One research analysis"),
+])
+def test_english_speaker_forms(text, who):
+    assert who in [c.attributed_to for c in extract(text).claims]
+
+
+def test_a_he_reaches_past_short_asides():
+    text = ("At the university, Ilya Sorensen spoke plainly. Not in theory. In reality. And soon. "
+            "He believes we could reach superintelligence by 2030.")
+    (c,) = [c for c in extract(text).claims if c.kind == "forecast"]
+    assert c.attributed_to == "Ilya Sorensen"
+
+
+def test_a_past_release_is_not_a_deadline():
+    text = "Developers kept waiting following DeepSeek's release of R1 in January 2025, and a new model may come."
+    assert not [c for c in extract(text, date(2025, 6, 1)).claims if c.kind == "forecast"]
+
+
+@pytest.mark.parametrize("text, who", [
+    ("유상임 과학기술정보통신부 장관은 국내 AI 기술력이 미국과 1년 이상 격차가 있다고 말했다.", "유상임 과학기술정보통신부 장관"),
+    ("全國政協委員、四川大學教授徐玖平對記者表示,中國AI相較於美國還存在1年以上的差距。", "徐玖平"),
+])
+def test_cjk_speakers(text, who):
+    assert [d["attributed_to"] for d in cjk_gap_drafts(text)] == [who]

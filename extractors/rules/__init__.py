@@ -10,11 +10,11 @@ What is deliberately not a claim (see the golden negatives): ranks ("third behin
 "15 months after R1"), doubling times, notice periods, and anything negated, rejected or conditional.
 """
 
-from extractors.rules.attribution import attribution, planner
+from extractors.rules.attribution import attribution, planner, speakers
 from extractors.rules.base import Ent, SentCtx, is_conditional, is_negated, is_rejected
 from extractors.rules.forecasts import forecast_claims
 from extractors.rules.gaps import find_durations, gap_claims
 from extractors.rules.parity import parity_claims
 
 __all__ = ["Ent", "SentCtx", "attribution", "find_durations", "forecast_claims", "gap_claims", "is_conditional",
-           "is_negated", "is_rejected", "parity_claims", "planner"]
+           "is_negated", "is_rejected", "parity_claims", "planner", "speakers"]

@@ -67,6 +67,10 @@ _NAME_LIKE = re.compile(r"(?:[A-Z0-9@][\w.&'’()/-]*|of|for|and|&|de|at|the|von
 _MD_LINK = re.compile(r"\[([^\]\n]{1,80})\]\([^)\s]{1,300}\)")
 
 
+_HEADLINE_VERB = re.compile(r"(?:Says|Said|Claims|Warns|Predicts|Thinks|Believes|Expects|Estimates|Argues|Tells|"
+                            r"Admits|Reveals|Insists|Doubts|Sees)\b")
+
+
 def _clean_name(name: str) -> str | None:
     n = name.strip(" ,.;:’'\"“”")
     n = re.sub(r"\s+(?:of|for|and|&|de|at|the|von|van)$", "", n)
@@ -79,6 +83,8 @@ def _clean_name(name: str) -> str | None:
     n = _TIME_TAIL.sub("", n)  # "OpenAI on Tuesday" → "OpenAI"
     if _NOT_NAME.match(n) or re.search(r"(?:^|\s)(?:I|I['’]\w+|We|You)$", n):
         return None  # "Previously I", "I'd": a pronoun, not a name
+    if _HEADLINE_VERB.match(n):
+        return None  # "Says Chinese AI Firms …": a headline's verb and its object, not a name
     if not n or n.lower() in _PRONOUNS or not (n[0].isupper() or n[0] in "@0123456789" or re.match(r"[a-z]+[A-Z]", n)):
         return None
     return n
@@ -88,7 +94,7 @@ def _clean_phrase(phrase: str) -> str | None:
     """A descriptive source kept as written ("an employee cited in the article", "The latest reports")."""
     p = phrase.strip(" ,.;:’'\"“”-*•#")
     p = re.sub(r"^\d+(?:\.\d+)*\.?\s+", "", p)  # "6.1 The public predicts …": a section number
-    if not p or p.split()[0].lower() in _PRONOUNS - {"the", "this", "that", "these", "those"} \
+    if not p or p.split()[0].lower() in _PRONOUNS - {"the", "this", "that", "these", "those", "one"} \
             or p.lower() in _PRONOUNS or _ANAPHOR.fullmatch(p):
         return None
     return p
@@ -107,18 +113,19 @@ def _fragments() -> dict[str, str]:
            r"prediction|timeline|outlook|review|answer|response|reply|remark|comment|statement|guess|bet|claim|finding|"
            r"view|take|proclamation|declaration|pledge|promise|vision|belief|expectation|assertion)s?")
     adv = r"(?:(?:currently|now|also|still|recently|previously|already|publicly|repeatedly|reportedly|further|then|" \
-          r"once|all|both|even|long|[a-z]+ly)\s+)"
+          r"once|all|both|even|long|again|just|first|later|since|[a-z]+ly)\s+)"
     speech = (r"say|says|said|told|tells|informed|added|wrote|writes|noted|notes|argued|argues|argue|warned|warns|"
               r"warn|estimated|estimates|estimate|believe|believes|believed|predicted|predicts|predict|explained|"
               r"stated|states|claimed|claims|claim|insisted|insists|cautioned|reckon|reckons|think|thinks|expect|"
               r"expects|contend|contends|disclosed|discloses|forecast|forecasts")
-    gverb = rf"(?:{verb}|place|places|placed|pricing|(?<!United\s)(?i:{verb})(?=\s+(?:[A-Z0-9\"“‘'$]|that\b)))"
+    gverb = rf"(?:{verb}|place|places|placed|pricing|price|(?<!United\s)(?i:{verb})(?=\s+(?:[A-Z0-9\"“‘'$]|that\b)))"
     np_word = r"(?!(?:is|are|was|were|be|been|has|have|had|that|who|which|will|would|could|may|might|can|should|but)\b)"
     det = r"(?:the|a|an|some|many|most|several|multiple)\b"
     # "As the report notes, …": a conjunction before the source phrase is skipped.
     generic = (rf"(?:^|\n)[-•*#>\s]*(?:\d+(?:\.\d+)*\.?\s+)?(?:(?:As|While|When|Although|Though|But|And|Yet|So|Now)"
                rf"[ \t]+(?={det}))?((?:[A-Z][\w’'-]*|{det})(?:[ \t]+{np_word}[\w’'().&/-]+)"
-               rf"{{{{0,{{n}}}}}}?)(?:\s*,[^,]{{{{2,120}}}},)?\s+(?:(?:has|have|had)\s+)?{adv}?({gverb})\b")
+               rf"{{{{0,{{n}}}}}}?)(?:\s*,[^,]{{{{2,120}}}},|\s*[—–][^—–]{{{{2,120}}}}[—–])?\s+(?:(?:has|have|had)\s+)?{adv}?"
+               rf"({gverb})\b")
     return {"verb": verb, "any_verb": any_verb, "source": source, "doc": doc, "adv": adv, "speech": speech,
             "gverb": gverb, "np_word": np_word, "generic": generic}
 
@@ -139,6 +146,8 @@ def _source_res(f: dict[str, str]) -> dict[str, re.Pattern[str]]:
         "lead_name": re.compile(rf"^(?:(?:a|an|the)\s+)?(?:new\s+|recent\s+|latest\s+)?"
                                 rf"(?:(?!(?:with|of|at|to|in|on|for|from|by|close|familiar|who)\b)[a-z][\w-]*\s+)"
                                 rf"{{0,3}}?({_NAME})"),
+        "based_on": re.compile(rf"\b(?i:based\s+on)\s+(?:(?:a|an|the)\s+)?(?:new\s+|recent\s+|latest\s+)?({_NAME})"
+                               rf"(?:['’]s)?\s+(?i:analysis|research|data|estimates?|report|assessment|survey|tracking)\b"),
         "lead": re.compile(rf"\b(?i:per|via|in\s+the\s+words\s+of)\s+(?:(?:a|an|the)\s+)?"
                            rf"(?:new\s+|recent\s+|latest\s+)?(?:{source}\s+(?:from|by|of)\s+)?"
                            rf"(?:[a-z][\w-]*\s+){{0,3}}?({_NAME})"),
@@ -173,6 +182,10 @@ def _source_res(f: dict[str, str]) -> dict[str, re.Pattern[str]]:
         "appositive": re.compile(rf"(?<![\w-])({_NAME}),\s+(?!(?:but|and|or|yet|so|while|whereas|although|though|"
                                  rf"because|which|as|if|when)\b)[^,]{{2,80}},\s+(?:(?:has|have|had)\s+)?{adv}?"
                                  rf"(?:{verb})\b"),
+        # "Jensen Huang, the CEO of Nvidia — one of the companies … — predicts", "Mustafa Suleyman—Microsoft's CEO
+        # of AI—recently outlined"
+        "dash_appositive": re.compile(rf"(?<![\w-])({_NAME})(?:,[^,—–]{{2,80}})?\s*[—–]\s*[^—–]{{2,120}}[—–]\s*"
+                                      rf"(?:(?:has|have|had)\s+)?{adv}?(?:{verb})\b"),
         "possessive": re.compile(rf"(?<![\w-])({_NAME})(?:\s+(?:community|team|forecasters|bettors|users))?"
                                  rf"(?:['’]s|(?<=s)['’])\s+(?:[\w-]+\s+){{0,3}}?{doc}\b"),
         "published": re.compile(rf"(?<![\w-])({_NAME})(?:,[^,]{{2,80}},)?\s+(?:(?:has|have|had)\s+)?{adv}?"
@@ -218,7 +231,7 @@ def _speaker_res(f: dict[str, str]) -> dict[str, re.Pattern[str]]:
                               rf"staff|team|engineers|founder|CEO|chief\s+executive|co-founder|president|"
                               rf"spokesperson|bettors|forecasters|community|users|{source}))?\s+"
                               rf"(?:(?:has|have|had)\s+)?(?:(?:is|are|was|were)\s+{adv}?(?=[a-z]+ing\b))?{adv}?"
-                              rf"(?:{any_verb}|pricing|prices)\b"),
+                              rf"(?:{any_verb}|pricing|prices|price)\b"),
         "generic_that": re.compile(generic.format(n=12) + r"(?=\s+that\b)"),
         "generic": re.compile(generic.format(n=10)),
         # "…, but a leaked timeline hints that …": a source phrase opening a later clause.
@@ -231,11 +244,11 @@ def _speaker_res(f: dict[str, str]) -> dict[str, re.Pattern[str]]:
 @lru_cache(maxsize=1)
 def _gates() -> dict[str, re.Pattern[str]]:
     """Cheap word tests that every match of a rule needs: a sentence without them skips the rule's scan."""
-    verb = re.compile(rf"(?i:{cues().attribution_verb})|\b(?:place[sd]?|pricing|prices)\b")
+    verb = re.compile(rf"(?i:{cues().attribution_verb})|\b(?:place[sd]?|pricing|prices?)\b")
     return {
         "verb": verb,
         "source": re.compile(r"\b(?:from|by)\b"),
-        "appositive": verb, "who": re.compile(r",\s+who\b"), "inverted": verb, "subject": verb,
+        "appositive": verb, "dash_appositive": verb, "who": re.compile(r",\s+who\b"), "inverted": verb, "subject": verb,
         "self_claim": re.compile(r"\bit\s+(?:claims|says|said|claimed|asserts|boasts)\b"),
         "odds_by": re.compile(r"\b(?:odds|probability|chance|likelihood)\b"),
         "made_by": re.compile(r"\b(?:by|from|of)\b"),
@@ -393,7 +406,8 @@ def _named_source(text: str, r: dict[str, re.Pattern[str]]) -> str | None:
         who = _according(m.group(1), r)
         if who:
             return who
-    for key in ("lead", "source", "appositive", "made_by", "who", "self_claim", "odds_by", "cited", "made",
+    for key in ("lead", "based_on", "source", "appositive", "dash_appositive", "made_by", "who", "self_claim",
+                "odds_by", "cited", "made",
                 "published", "maintains",
                 "possessive", "agent", "called"):
         m = _search(key, text, r)
@@ -522,4 +536,61 @@ def planner(text: str) -> str | None:
         if name and not _SIDE_NAME.match(name) and name.lower() not in _PRONOUNS:
             return name
     return None
+
+
+def speakers(text: str) -> list[tuple[int, str]]:
+    """Every "X says / X estimates / X, the CEO of Y, predicts" clause of a sentence, in order, as (offset, name):
+    a sentence that quotes several people gives each claim the speaker whose clause it sits in.
+
+    >>> speakers("Ada Park says 2027, Tom Vale estimates 2030, and Mira Chen predicts 2035.")
+    [(0, 'Ada Park'), (20, 'Tom Vale'), (49, 'Mira Chen')]
+    """
+    text = _MD_LINK.sub(r"\1", text)
+    if not _gates()["verb"].search(text):
+        return []
+    out: list[tuple[int, str]] = []
+    for m in attr_res()["subject"].finditer(text):
+        name = _clean_name(m.group(1))
+        if name and not _SIDE_NAME.match(name) and (not out or out[-1][1] != name):
+            out.append((m.start(1), name))
+    return out
+
+
+_PLACE_NAME = re.compile(r"China|America|Europe|India|Japan|Korea|South\s+Korea|Russia|Germany|France|Britain|Israel|"
+                         r"Taiwan|Canada|Singapore|Silicon\s+Valley|Washington|Beijing|Shanghai|Shenzhen|Hangzhou|"
+                         r"London|Paris|Brussels|Tokyo|Seoul|Congress|Senate|White\s+House")
+_NOT_PERSON = re.compile(r"\b(?:Party|Models?|Group|Company|Institute|Labs?|Inc|Corp|University|Council|Committee|"
+                         r"Commission|Ministry|Agency|Foundation|Times|Post|Journal|News|Review|Index|Report|"
+                         r"Hundred|Thousand|Million|Billion|Act|Plan|Summit|Forum|Conference|Day|Week)\b")
+_CAPS_RUN = re.compile(r"(?<![\w.’'-])[A-Z][a-z][\w’'-]*(?:\s+(?:[A-Z][a-z][\w’'-]*|(?:de|van|von|bin|al)\b))*")
+
+
+def person_in(text: str) -> str | None:
+    """The last person-like name of a sentence (capitalised words that are not a lab, a model, a country, a
+    month or a sentence opener): whom a following "he" or "she" most likely means when no clause names a speaker
+    ("Where Amodei departs from the skeptics … He says …").
+
+    >>> person_in("Where Amodei departs from many skeptics is in his forecasts.")
+    'Amodei'
+    >>> person_in("OpenAI and China both released models in March.") is None
+    True
+    """
+    from extractors.models import find_mentions  # the gazetteer tells labs and models from people
+
+    found: list[str] = []
+    for m in _CAPS_RUN.finditer(_MD_LINK.sub(r"\1", text)):
+        words = m.group(0).split()
+        lead = 0
+        while lead < len(words) and _NOT_NAME.fullmatch(words[lead]):
+            lead += 1  # "Where Amodei …": the opener goes, the name stays
+        name = re.sub(r"['’]s?$", "", " ".join(words[lead:]))
+        if not name or _SIDE_NAME.match(name) or _HEADLINE_VERB.match(name) or _PLACE_NAME.match(name) or (
+                m.start() == 0 and lead == 0 and len(words) == 1) or _NOT_PERSON.search(name) or (
+                " " not in name and len(name) < 4):
+            continue
+        models, orgs = find_mentions(name)
+        if models or orgs or name.lower() in _PRONOUNS:
+            continue
+        found.append(name)
+    return found[-1] if found else None
 

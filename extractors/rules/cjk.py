@@ -61,8 +61,19 @@ _SPEAKER = (
     re.compile(r"(?:根据|據|据)(?P<who>[^，,。、的]{2,24}?)(?:对|對|的|发布|發布|显示|顯示|，|,)"),
     re.compile(r"(?P<who>[^\s，,。、「“]{2,24}?)(?:에\s*따르면|によると|によれば)"),
     re.compile(rf"(?P<who>[A-Za-z][\w .-]{{1,30}}?)\s*{_SAYS}"),
+    # "四川大學教授徐玖平對記者表示": a title, then the name
+    re.compile(rf"(?:教授|委员|委員|主席|董事长|董事長|创始人|創始人|CEO|总裁|總裁|院士|部长|部長|经理|經理|会长|會長)"
+               rf"(?P<who>[\u4e00-\u9fff]{{2,3}})(?:对|對|在|向|日前|近日|此前)?[^，,。]{{0,10}}?{_SAYS}"),
     # "李开复毫不避讳一针见血地表示": the name opening the clause, a few words before the verb
-    re.compile(rf"(?:^|[：:，,。“\"\s])(?P<who>[\u4e00-\u9fff]{{3}}|[\u4e00-\u9fff]{{2}})[^，,。：:“\"]{{0,12}}?{_SAYS}"),
+    re.compile(rf"(?:^|[：:，,。“\"\s])(?![他她我亦也这這那该該其])(?P<who>[\u4e00-\u9fff]{{3}}|[\u4e00-\u9fff]{{2}})"
+               rf"[^，,。：:“\"]{{0,12}}?{_SAYS}"),
+    # Japanese: "Anthropicのダリオ・アモダイ氏は…予測しています", "孫正義氏は…と述べた"
+    re.compile(r"(?:(?P<who>[\u30a0-\u30ff・ー]{2,20})(?:氏|CEO|社長|会長|教授)?|(?P<kanji>[\u4e00-\u9fff]{2,4})"
+               r"(?:氏|CEO|社長|会長|教授))は[^。]{0,80}?"
+               r"(?:予測|予想|述べ|語っ|語り|発言|指摘|見込|主張|明らかに|強調|説明)"),
+    # Korean: "유상임 과학기술정보통신부 장관은 … 밝혔다", "최 장관은 … 말했다"
+    re.compile(r"(?:^|[.\n]\s*)(?P<who>[\uac00-\ud7af]{2,4}(?:\s[\uac00-\ud7af()A-Za-z]{1,15}){0,3}?)(?:은|는|이|가)\s"
+               r"[^.]{0,200}?(?:말했|밝혔|전망했|예상했|강조했|설명했|인정하|지적했|주장했|평가했|내다봤)"),
 )
 
 
@@ -102,7 +113,7 @@ def cjk_speaker(sentence: str, before: list[str]) -> str | None:
             return (pub.group("who") or pub.group("who2")).strip(" 　·:：")
         for rx in _SPEAKER:
             for m in rx.finditer(text):
-                who = m.group("who").strip(" 　·:：")
+                who = (m.group("who") or m.groupdict().get("kanji") or "").strip(" 　·:：")
                 if not _FIRST_PERSON.search(who):
                     return who
     return None

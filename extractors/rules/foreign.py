@@ -314,8 +314,20 @@ _NOT_SPEAKER = re.compile(r"^(?:Le|La|Les|Der|Die|Das|El|Los|Las|O|A|Il|Lo|Un|Un
                           r"Questa|Selon|Laut|Según|Segundo|Secondo|KI|IA|AI)$")
 
 
+_PRONOUN_SOURCE = re.compile(r"(?i:selon|secondo|según|segundo|laut|d['’]après)\s+"
+                             r"(?:lui|elle|él|ella|ele|ela|lei|ihm|ihr)\b|"
+                             r"^\W*(?:Il|Elle|Er|Sie|Él|Ella|Ele|Ela|Lui|Lei)\s+(?:\w+\s+){0,2}?" + _SAYS_EU)
+_FULL_NAME = re.compile(r"(?<![\w])(?:[A-ZÀ-Þ][a-zà-ÿ’'-]+)(?:\s+[A-ZÀ-Þ][a-zà-ÿ’'-]+){1,2}")
+
+
 def _eu_speaker(sentence: str, before: list[str]) -> str | None:
-    """Who says it in a European-language sentence (or one of the two before): "selon X", "X a déclaré"."""
+    """Who says it in a European-language sentence (or one of the two before): "selon X", "X a déclaré"; for
+    "selon lui" / "Er sagte", the first full name of the sentences before."""
+    if _PRONOUN_SOURCE.search(sentence.strip()):
+        for text in reversed(before[-2:]):
+            for m in _FULL_NAME.finditer(text):
+                if not _NOT_SPEAKER.match(m.group(0).split()[0]) and _side(m.group(0), 0, len(m.group(0))) is None:
+                    return m.group(0)
     for text in (sentence, *reversed(before[-2:])):
         for rx in _SPEAKER_EU:
             for m in rx.finditer(text):
