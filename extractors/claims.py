@@ -45,7 +45,7 @@ __all__ = ["EXTRACTOR_VERSION", "RULES_VERSION", "Extraction", "extract", "extra
 
 log = logging.getLogger(__name__)
 
-RULES_VERSION = "claims.v2.17"
+RULES_VERSION = "claims.v2.18"
 # The optional statistical model changes attributions, so when one is installed it is part of the version (and
 # so of the extract-batch cache key and of every stored claim's extractor_version).
 EXTRACTOR_VERSION = RULES_VERSION + ner.signature()

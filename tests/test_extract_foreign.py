@@ -241,8 +241,45 @@ def test_a_past_release_is_not_a_deadline():
 
 
 @pytest.mark.parametrize("text, who", [
-    ("유상임 과학기술정보통신부 장관은 국내 AI 기술력이 미국과 1년 이상 격차가 있다고 말했다.", "유상임 과학기술정보통신부 장관"),
+    ("유상임 과학기술정보통신부 장관은 국내 AI 기술력이 미국과 1년 이상 격차가 있다고 말했다.",
+     "유상임 과학기술정보통신부 장관"),
     ("全國政協委員、四川大學教授徐玖平對記者表示,中國AI相較於美國還存在1年以上的差距。", "徐玖平"),
 ])
 def test_cjk_speakers(text, who):
     assert [d["attributed_to"] for d in cjk_gap_drafts(text)] == [who]
+
+
+# --- v2.18: precision of the other-language families --------------------------------------------------------
+
+def test_korean_range_with_a_tilde_operator():
+    drafts = cjk_gap_drafts("국내 AI 모델 성능은 글로벌 선두 대비 1∼2년 격차가 있다.")
+    assert [(d["months_low"], d["months_high"]) for d in drafts] == [(12.0, 24.0)]
+
+
+@pytest.mark.parametrize("text", [
+    "중국과 미국의 AI 기술 격차가 1년 만에 크게 좁혀졌다.",  # "within one year": how long, not the gap
+    "젠슨 황 CEO는 AGI 등장까지 5년이 걸릴 거라고 내다봤다. 머스크의 전망은 앞선다.",  # time taken
+])
+def test_cjk_spans_that_are_not_gaps(text):
+    assert not [d for d in cjk_gap_drafts(text) if d["months_low"] is not None]
+
+
+@pytest.mark.parametrize("text", [
+    "La IA de China está cerrando la brecha con los modelos de Estados Unidos.",  # narrowing, not parity
+    "그는 AGI를 뇌의 인지 기능과 대등한 수준의 AI 지능으로 정의했다.",  # parity with people is a milestone
+    "빅테크들은 10년 안에 GPT-5와 맞먹는 수준의 AI 모델을 완성할 수 있다고 공언했다.",  # a future capability
+    "中國需要快速進展,為了趕上輝達的AI晶片。",  # a purpose
+])
+def test_other_language_parity_not_claimed(text):
+    assert not [d for d in foreign_drafts(text, None) if d["direction"] == "parity"]
+
+
+def test_japanese_plan_denied_is_no_forecast():
+    text = "ただし、アルトマンCEOは「GPT-5を2025年中にリリースする計画はない」と言及している。"
+    assert not [d for d in foreign_drafts(text, None) if d["kind"] == "forecast"]
+
+
+def test_one_milestone_with_several_deadlines():
+    text = "Er sieht eine 50-prozentige Chance, dass die AGI bis 2025 entstehen wird, und eine 90-prozentige bis 2028."
+    ends = [d["deadline_end"] for d in foreign_drafts(text, None) if d["kind"] == "forecast"]
+    assert ends == [date(2025, 12, 31), date(2028, 12, 31)]

@@ -348,10 +348,6 @@ _RELEASE_SIGNAL = re.compile(
 # "since its first public release in March 2023".
 _SINCE_EVENT = re.compile(r"\b(?:since|following|after|ever\s+since)\s+(?:[\w.’'-]+\s+){0,4}?(?:release|launch|debut|"
                           r"unveiling|arrival|introduction)(?:\s+of\s+[^,.;]{1,30}?)?\s+$", re.I)
-# A release named as a past reference point: "following DeepSeek's release of R1 …", "since its first release …".
-_SINCE_RELEASE = re.compile(r"\b(?:since|following|after|before|ever\s+since)\s+(?:(?:the|its|their|his|her|a|an|"
-                            r"[A-Z][\w.’'-]*(?:['’]s)?)\s+){0,3}(?:(?:first|initial|public|official|surprise|recent|"
-                            r"original|debut)\s+){0,2}$", re.I)
 _PAST_RELEASE = re.compile(r"\b(?:released|launched|debuted|unveiled|shipped|dropped|arrived)\b", re.I)
 _PASSIVE_FUTURE = re.compile(r"\b(?:be|been|being|get|gets|getting)\s+(?:\w+\s+)?$", re.I)
 _MORE_ODDS = re.compile(r"^[\s,;]*(?:and|or|while|with|but|versus|vs\.?)?[\s,]*"
@@ -735,8 +731,6 @@ def release_claims(ctx: SentCtx) -> list[Draft]:
     for w in _RELEASE_WORD.finditer(text):
         if _PAST_RELEASE.fullmatch(w.group(0)) and not _PASSIVE_FUTURE.search(text, 0, w.start()):
             continue  # "was released in March": a report, not a forecast
-        if _SINCE_RELEASE.search(text, max(0, w.start() - 50), w.start()):
-            continue  # "following DeepSeek's release of R1 in January", "since its first public release in 2023"
         model = next((e for e in reversed(models) if w.start() - 80 <= e.end <= w.start()), None) or next(
             (e for e in models if w.end() <= e.start <= w.end() + 30), None) or next(
             (e for e in models if w.start() < e.start < w.end()), None)  # "delaying the Grok 5 model from … to"

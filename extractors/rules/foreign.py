@@ -69,11 +69,11 @@ _PARITY = re.compile(
     r"konkurrenzfähig\s+mit|gleichwertig|"
     # French
     r"au\s+(?:même\s+)?niveau\s+(?:de|d['’]|des|du|que)|à\s+égalité\s+avec|rivalis\w*\s+avec|comparables?\s+(?:à|aux|au)|"
-    r"aussi\s+performant\w*\s+que|(?:a|ont)\s+(?:\w+\s+){0,2}rattrapé|combl\w+\s+(?:\w+\s+){0,2}(?:retard|écart)|"
+    r"aussi\s+performant\w*\s+que|(?:a|ont)\s+(?:\w+\s+){0,2}rattrapé|(?:a|ont)\s+comblé\s+(?:\w+\s+){0,2}(?:retard|écart)|"
     r"égal(?:e|er|ent|é)\s+(?:les?|la|ceux|celles)|d['’]égal\s+à\s+égal|au\s+coude-à-coude|"
     # Spanish / Portuguese / Italian
     r"a\s+la\s+par|al\s+(?:mismo\s+)?nivel\s+de|a\s+la\s+altura\s+de|comparables?\s+(?:a|al|con)\s|rivaliz\w*\s+con|"
-    r"(?:ha|han)\s+alcanzado|cerr\w+\s+(?:la\s+)?brecha|mismo\s+nivel\s+que|igual(?:a|an|ó|aron)\s|"
+    r"(?:ha|han)\s+alcanzado|(?:ha\s+|han\s+)?(?:cerrado|cerró|cerraron)\s+(?:la\s+)?brecha|mismo\s+nivel\s+que|igual(?:a|an|ó|aron)\s|"
     r"à\s+altura\s+d[eoa]s?|no\s+mesmo\s+nível|compar[áa]ve(?:l|is)\s+(?:a|ao|aos|à|com)\s|rivaliz\w*\s+com|"
     r"equipar[áa]ve(?:l|is)|par\s+a\s+par|(?:ao|no)\s+nível\s+d[eoa]s?|(?:alcançou|alcançaram)\s|"
     r"alla\s+pari|al(?:lo)?\s+(?:stesso\s+)?livello\s+d[ie]|paragonabil[ei]\s+a|rivaleggi\w*|(?:ha|hanno)\s+raggiunto|"
@@ -92,7 +92,10 @@ _PARITY_NOT = re.compile(
     r"(?<![\w])(?:nicht|kein\w*|nie|pas|jamais|ni|no|nunca|não|nunca|non|mai|не|нет|niet|geen|nie)\s+(?:\w+\s+){0,3}$|"
     r"(?:不|没|沒|未|無|无|非)[^，。,]{0,10}$", re.I)
 # Korean and Japanese put the negation after the phrase ("동등한 수준은 아니지만", "同等ではない").
-_NOT_AFTER = re.compile(r"[^,，。.]{0,12}?(?:아니|않|없|ではな|じゃな|ない|せず)")
+_NOT_AFTER = re.compile(r"[^,，。.]{0,12}?(?:아니|않|없|ではな|じゃな|ない|せず)|"
+                        r"[^,，。.]{0,25}?(?:수\s*있|것(?:으로|이)|예정|전망|계획|할\s*것|見込み|予定|だろう)")
+# Parity with people ("인간과 대등한", "le niveau de l'humain") is a milestone, not a gap between rivals.
+_HUMAN_SIDE = re.compile(r"인간|사람|뇌|人类|人類|人間|Mensch|humain|humano|umano|человек", re.I)
 # "the share of start-ups and big firms is about equal": a count or a price, not capability
 _NOT_CAPABILITY = re.compile(r"占比|比例|份额|份額|数量|數量|价格|價格|成本|收入|营收|營收|市场|市場|市占|점유율|가격|"
                              r"Preis|Kosten|Umsatz|prix|coûts?|precio|costos?|preço|custos?|prezz[oi]|costi|цен\w*")
@@ -100,7 +103,7 @@ _FUTURE_NEAR = re.compile(
     r"(?<![\w])(?:wird|werden|würde|könnte|soll|dürfte|va|vont|pourrait|pourraient|devrait|podría|podrá|va\s+a|"
     r"aura|aurons|auront|sera|serons|seront|serait|seraient|tendrá|tendremos|tendrán|terá|teremos|terão|avrà|avremo|"
     r"vai|poderá|poderia|potrebbe|potrà|будет|может|сможет|zal|kan)\s+(?:\w+\s+){0,4}$|"
-    r"(?:将|將|会|會|有望|预计|預計|可能|要|需要|还需|還需|才能|目标|目標|计划|計劃)[^。]{0,24}$|"
+    r"(?:将|將|会|會|有望|预计|預計|可能|要|需要|还需|還需|才能|就能|能够|能夠|目标|目標|计划|計劃|为了|為了)[^。]{0,24}$|"
     r"(?<![\w])(?:per|pour|para|um|afin\s+de|in\s+order\s+to|to)\s+(?:\w+\s+){0,4}$", re.I)
 
 # --- gaps in European languages -----------------------------------------------------------------------------
@@ -157,6 +160,7 @@ _LEAD_W = re.compile(r"überhol\w*|überflügel\w*|dépass\w*|détrôn\w*|supera
 # Negated or already done: "ainda não veremos a AGI", "AGI wird nicht vor 2040 kommen", "已推出".
 _FORECAST_NOT = re.compile(r"(?<![\w])(?:não|nicht|kein\w*|pas|jamais|no|nunca|non|mai|не|нет|niet|geen)(?![\w])|"
                            r"已经?|已經|曾经|曾經|すでに|既に|이미", re.I)
+_NEGATED_AFTER = re.compile(r"[^。.]{0,20}?(?:計画はない|予定はない|ことはない|않을|않는다|없다|없을)")
 _RELEASE_W = re.compile(
     r"veröffentlich\w*|vorstell\w*|erschein\w*|lancer\w*|lancement|lancera\w*|sortie|sortira|publier|lanza\w*|"
     r"lanzamiento|publicar\w*|lança\w*|lançamento|rilasci\w*|lancio|lancer\w*|выпуст\w*|выход\w*|релиз|"
@@ -165,7 +169,8 @@ _FUTURE_W = re.compile(
     r"(?<![\w])(?:wird|werden|soll|sollen|dürfte|könnte|erwart\w*|prognostiz\w*|vorhersag\w*|rechnet|glaubt|plant|"
     r"va|vont|devrait|pourrait|prévoit|prévu\w*|prédit|estime|attendu\w*|pense|sera|seront|"
     r"será|serán|podría|prevé|previsto|espera\w*|predice|cree|planea|"
-    r"vai|deverá|poderá|prevê|previsto|acredita|"
+    r"vai|deverá|poderá|pode|podem|possa|prevê|previsto|acredita|acreditam|puede|pueden|pueda|peut|peuvent|"
+    r"kann|können|potrebbe|possa|могут|pronostica|anticipa|"
     r"sarà|saranno|potrebbe|prevede|previsto|attes[oa]|ritiene|"
     r"будет|будут|может|прогноз\w*|ожида\w*|считает|планирует)(?![\w])|"
     r"将|將|会|會|有望|预计|預計|预测|預測|计划|計劃|预期|預期|或将|或將|可能|"
@@ -196,7 +201,7 @@ _EU_DEADLINE = re.compile(
     rf"(?<![\w])(?:(?P<end>{_END}(?:des\s+)?(?:Jahres\s+|l['’]année\s+|año\s+|ano\s+|anno\s+|года\s+)?)"
     rf"|(?P<before>{_BEFORE})\s+(?:l['’]an\s+|dem\s+Jahr\s+|el\s+año\s+|o\s+ano\s+|l['’]anno\s+|)"
     rf"|(?P<by>{_BY})\s+(?:l['’]an\s+|el\s+año\s+|o\s+ano\s+|)"
-    rf"|(?P<between>zwischen|entre|tra\s+il|fra\s+il|tussen|между)\s+"
+    rf"|(?P<between>zwischen|entre|tra\s+il|fra\s+il|tussen|между|de|desde|von)\s+"
     rf"|(?P<in>en|in|im\s+Jahr|em|já\s+em|nel|dès|desde|schon|в|por\s+volta\s+de|vers|um|gegen|hacia|"
     rf"alrededor\s+de|intorno\s+al)\s+)?"
     rf"(?:(?P<month>{_EU_MONTH_ALT})\s+(?:de\s+|del\s+|d['’])?)?(?P<y>{_YEAR})(?:\s*(?:-|–|oder|ou|o|или|bis|à|a|"
@@ -357,7 +362,8 @@ def _parity(sentence: str, start: int, topic: bool) -> list[Draft]:
     for m in _PARITY.finditer(sentence):
         before = sentence[max(0, m.start() - 40): m.start()]
         if _PARITY_NOT.search(before) or _FUTURE_NEAR.search(before) or _NOT_AFTER.match(sentence, m.end()) or \
-                _NOT_CAPABILITY.search(sentence, max(0, m.start() - 30), m.end()):
+                _NOT_CAPABILITY.search(sentence, max(0, m.start() - 30), m.end()) or \
+                _HUMAN_SIDE.search(sentence, max(0, m.start() - 15), min(len(sentence), m.end() + 15)):
             continue
         d = _base(sentence, start)
         subj, ref = _side(sentence, 0, m.start()), _side(sentence, m.end(), len(sentence))
@@ -458,20 +464,26 @@ def _forecasts(sentence: str, start: int, published: date | None, cjk: bool) -> 
         return []
     out: list[Draft] = []
     used: set[int] = set()
-    for apos, atext in sorted({*names, *models}):
+    anchors = sorted({*names, *models})
+    for k, (apos, atext) in enumerate(anchors):
         if _FORECAST_NOT.search(sentence, max(0, apos - 30), apos + len(atext) + 12):
             continue  # "ainda não veremos a AGI", "已推出": negated or done
-        after = [x for x in deadlines if x[0] >= apos and x[0] not in used]
-        pick = after[0] if after else next((x for x in reversed(deadlines) if x[0] not in used), None)
-        if pick is None:
-            continue
-        used.add(pick[0])
-        _pos, text, dstart, dend = pick
-        d = _base(sentence, start)
-        d.update({"kind": "forecast", "subject": atext, "target": atext, "target_models": [],
-                  "deadline_text": text, "deadline_start": dstart, "deadline_end": dend, "timeframe": "future",
-                  "hedged": True, "is_goal": False})
-        out.append(d)
+        nxt = anchors[k + 1][0] if k + 1 < len(anchors) else len(sentence)
+        # every deadline after the anchor up to the next one ("AGI bis 2025 …, und 90 % bis 2028"), else the last
+        # one before it
+        after = [x for x in deadlines if apos <= x[0] < nxt and x[0] not in used][:3]
+        picks = after or [x for x in reversed(deadlines) if x[0] not in used][:1]
+        for pick in picks:
+            if _FORECAST_NOT.search(sentence, pick[0], pick[0] + len(pick[1]) + 15) or \
+                    _NEGATED_AFTER.match(sentence, pick[0] + len(pick[1])):
+                continue  # "2025年中にリリースする計画はない", "2023 年 2 月,ChatGPT 已 推出"
+            used.add(pick[0])
+            _pos, text, dstart, dend = pick
+            d = _base(sentence, start)
+            d.update({"kind": "forecast", "subject": atext, "target": atext, "target_models": [],
+                      "deadline_text": text, "deadline_start": dstart, "deadline_end": dend, "timeframe": "future",
+                      "hedged": True, "is_goal": False})
+            out.append(d)
     return out
 
 

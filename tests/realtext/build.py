@@ -8,8 +8,8 @@ other file is dev. A generation is scored at most twice and its errors are never
 is spent: drop it from BLIND_GENERATIONS and its files join dev (history in docs/realtext-scores.md).
 
 Generation 1 (files rt*.jsonl, scored once by claims.v2.0) was split by URL hash inside the files; it is dev now,
-and so is every later generation once spent (g2*–g11*; which versions scored each is in docs/realtext-scores.md).
-Blind is generation 12 (g12*, collected 2026-12-03 while claims.v2.17 was written); records carry `lang`, and
+and so is every later generation once spent (g2*–g12*; which versions scored each is in docs/realtext-scores.md).
+Blind is generation 13 (g13*, collected 2026-12-03 after claims.v2.18 was fixed); records carry `lang`, and
 `make eval` prints the blind figures per generation and every split per language (English or not).
 Dev files are read first, so a page already in dev is never counted again in blind (the first file that owns a
 URL keeps it). Records are validated (required keys, text ≤ 1,500 characters, claim kinds) and duplicates (same
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-BLIND_GENERATIONS = ("g12",)
+BLIND_GENERATIONS = ("g13",)
 REQUIRED = ("id", "url", "query", "text", "claims", "type")
 log = logging.getLogger("realtext.build")
 
