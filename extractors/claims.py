@@ -714,7 +714,7 @@ def _maker_for_model(d: dict[str, Any]) -> None:
 def _own_speakers(text: str, found: list[dict[str, Any]]) -> None:
     """ "Altman says 2027, Amodei says 2026 and Hassabis says 2030": each claim takes the speaker whose clause comes
     last before it, when the sentence names more than one."""
-    if len(found) < 1 or not found[0].get("attributed_to"):
+    if not found[0].get("attributed_to"):
         return
     spk = speakers(text)
     if len(spk) < 2:

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from extractors.numbers import NUM, unit_months, word_number
 from extractors.retrie import trie_alternation
 
-__all__ = ["DATE_RE", "DateInterval", "add_months", "find_dates", "normalize"]
+__all__ = ["DATE_RE", "DateInterval", "add_months", "find_dates", "month_end", "normalize"]
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,8 @@ def add_months(d: date, months: float) -> date:
     return out + timedelta(days=round(frac * 30.44)) if frac else out
 
 
-def _month_end(year: int, month: int) -> date:
+def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -193,7 +194,7 @@ def _iv_quarter(m: re.Match[str], anchor: date | None) -> _Interval:
         if year_opt is None:
             return None, None, "quarter", True
         year = year_opt
-    return date(year, 3 * q - 2, 1), _month_end(year, 3 * q), "quarter", rel
+    return date(year, 3 * q - 2, 1), month_end(year, 3 * q), "quarter", rel
 
 
 def _iv_half(m: re.Match[str], anchor: date | None) -> _Interval:
@@ -204,7 +205,7 @@ def _iv_half(m: re.Match[str], anchor: date | None) -> _Interval:
     rel = g("hy") is None or not re.fullmatch(_YEAR, g("hy") or "")
     if year_opt is None:
         return None, None, "half", True
-    return date(year_opt, 1 if h == 1 else 7, 1), _month_end(year_opt, 6 if h == 1 else 12), "half", rel
+    return date(year_opt, 1 if h == 1 else 7, 1), month_end(year_opt, 6 if h == 1 else 12), "half", rel
 
 
 _PART_SPANS = {"early": ((1, 1), (4, 30)), "mid": ((5, 1), (8, 31)), "late": ((9, 1), (12, 31)),
@@ -280,7 +281,7 @@ def _iv_season(m: re.Match[str], anchor: date | None) -> _Interval:
         srel = (m.group("srel") or "").lower()
         year += 1 if srel.startswith(("next", "the coming")) else -1 if srel == "last" else 0
     end_year = year + 1 if first > last else year
-    return date(year, first, 1), _month_end(end_year, last), "season", rel
+    return date(year, first, 1), month_end(end_year, last), "season", rel
 
 
 def _iv_range(m: re.Match[str], anchor: date | None) -> _Interval:
@@ -300,7 +301,7 @@ def _iv_range(m: re.Match[str], anchor: date | None) -> _Interval:
         return None, None, "month", True
     ma, mb = (_MONTHS[m.group(k).rstrip(".").lower()] for k in ("ma", "mb"))
     y0 = year - 1 if ma > mb else year
-    return date(y0, ma, 1), _month_end(year, mb), "month", m.group("mry") is None
+    return date(y0, ma, 1), month_end(year, mb), "month", m.group("mry") is None
 
 
 def _iv_month_day(m: re.Match[str], anchor: date | None) -> _Interval:
@@ -320,7 +321,7 @@ def _iv_first_months(m: re.Match[str], anchor: date | None) -> _Interval:
     n = int(word_number(m.group("fnn")) or 0)
     if year is None or not 1 <= n <= 12:
         return None, None, "month", True
-    return date(year, 1, 1), _month_end(year, n), "month", not re.fullmatch(_YEAR, m.group("fny"))
+    return date(year, 1, 1), month_end(year, n), "month", not re.fullmatch(_YEAR, m.group("fny"))
 
 
 def _iv_month_year(m: re.Match[str], anchor: date | None) -> _Interval:
@@ -329,7 +330,7 @@ def _iv_month_year(m: re.Match[str], anchor: date | None) -> _Interval:
     year = _year_of(m.group("myy"), anchor)
     if year is None:
         return None, None, "month", True
-    return date(year, mon, 1), _month_end(year, mon), "month", not re.fullmatch(_YEAR, m.group("myy"))
+    return date(year, mon, 1), month_end(year, mon), "month", not re.fullmatch(_YEAR, m.group("myy"))
 
 
 def _iv_this_next(m: re.Match[str], anchor: date | None) -> _Interval:
@@ -343,7 +344,7 @@ def _iv_this_next(m: re.Match[str], anchor: date | None) -> _Interval:
         return date(anchor.year + step, 1, 1), date(anchor.year + step, 12, 31), "year", True
     if unit == "month":
         d = add_months(anchor.replace(day=1), step)
-        return d, _month_end(d.year, d.month), "month", True
+        return d, month_end(d.year, d.month), "month", True
     if unit == "week":
         monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=step)
         return monday, monday + timedelta(days=6), "week", True
@@ -383,7 +384,7 @@ def _iv_year(m: re.Match[str], anchor: date | None) -> _Interval:
     if anchor is None:
         return None, None, "month", True
     mon = _MONTHS[m.group("mon").rstrip(".").lower()]
-    return date(anchor.year, mon, 1), _month_end(anchor.year, mon), "month", True
+    return date(anchor.year, mon, 1), month_end(anchor.year, mon), "month", True
 
 
 # The alternatives of _CORE and who reads each: (a named group of the alternative, its handler).

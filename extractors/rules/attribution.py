@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from extractors.cues import cues
+from extractors.models import find_mentions
 
 # A proper name: capitalised words (with "of", "for", "and", … inside), a handle, or a camel-cased brand, and an
 # optional parenthetical right after it ("Center for AI Standards (CAISI)", "Ray Kurzweil (Google)").
@@ -575,8 +576,6 @@ def person_in(text: str) -> str | None:
     >>> person_in("OpenAI and China both released models in March.") is None
     True
     """
-    from extractors.models import find_mentions  # the gazetteer tells labs and models from people
-
     found: list[str] = []
     for m in _CAPS_RUN.finditer(_MD_LINK.sub(r"\1", text)):
         words = m.group(0).split()

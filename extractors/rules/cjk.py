@@ -154,7 +154,7 @@ def _sentence_drafts(sentence: str, start: int, before: list[str]) -> list[Draft
         f = _months(m.group("u"))
         low: float | None = round(a * f, 2)
         high: float | None = round((b if b is not None else a) * f, 2)
-        if _MORE_THAN.match(m.group("after")) or sentence[max(0, m.end("u") - len(m.group("u")) - 1)] == "多":
+        if _MORE_THAN.match(m.group("after")) or sentence[m.start("u") - 1] == "多":
             high = None  # "一年多", "1년 이상": at least
         elif _LESS_THAN.search(sentence, max(0, m.start() - 4), m.start()):
             low = None  # "不到三个月", "3개월 미만": at most

@@ -18,7 +18,7 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from extractors.dates import add_months
+from extractors.dates import add_months, month_end
 from extractors.models import find_mentions
 from extractors.rules.cjk import cjk_gap_drafts, cjk_speaker, has_cjk
 
@@ -228,10 +228,6 @@ _EU_REL = re.compile(
     r"(?:(?:prochaines|nächsten|próximos|próximas|prossimi)\s+)?" + _REL_UNIT + r"(?![\w])", re.I)
 
 
-def _month_end(y: int, m: int) -> date:
-    return date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)
-
-
 def _before_month(y: int, m: int) -> date:
     return date(y, m, 1) - timedelta(days=1)
 
@@ -251,7 +247,7 @@ def _eu_deadlines(sentence: str, published: date | None) -> list[tuple[int, str,
             end = date(last - 1, 12, 31) if month is None else _before_month(last, month)
             out.append((m.start(), m.group(0).strip(), None, end))
             continue
-        end = _month_end(last, month) if month else date(last, 12, 31)
+        end = month_end(last, month) if month else date(last, 12, 31)
         start = date(y, month or 1, 1) if not m.group("by") else None
         if m.group("end"):
             start = date(last, 9, 1)
@@ -279,7 +275,7 @@ def _cjk_deadlines(sentence: str, published: date | None) -> list[tuple[int, str
             end = date(last - 1, 12, 31) if month is None else _before_month(last, month)
             start = None
         else:
-            end = _month_end(last, month) if month else date(last, 12, 31)
+            end = month_end(last, month) if month else date(last, 12, 31)
             start = None if tail in ("までに", "まで", "까지", "안에", "内", "內") else date(y, month or 1, 1)
             if tail in ("底", "末", "年末", "年底"):
                 start = date(last, 9, 1)
@@ -294,7 +290,7 @@ def _cjk_deadlines(sentence: str, published: date | None) -> list[tuple[int, str
                 continue
             year = published.year + (1 if month < published.month - 1 else 0)
             part = m.group("part") or ""
-            end = _month_end(year, month) if part not in ("上旬", "初") else date(year, month, 10)
+            end = month_end(year, month) if part not in ("上旬", "初") else date(year, month, 10)
             if part == "中旬":
                 end = date(year, month, 20)
             out.append((m.start(), m.group(0), date(year, month, 1), end))
